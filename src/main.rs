@@ -1,0 +1,218 @@
+//! The `versus` command line: a thin layer over the library that parses arguments, shows
+//! progress and prints diagnostics.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use versus::diagnostics::Diagnostic;
+use versus::error::plural;
+use versus::pipeline::{self, BuildOptions, BuildReport};
+
+const EXAMPLES: &str = "\
+Examples:
+  versus build                      Build ./content into ./site
+  versus build --root docs --strict Build another folder; warnings fail the build
+  versus build --base-url https://user.github.io/project/
+                                    Build for a sub-path (preview deploys)
+  versus serve --open               Preview with live reload, open the browser
+  versus check                      Run every check, write nothing
+  versus init my-site               Start a new site";
+
+#[derive(Parser)]
+#[command(name = "versus", version, about = "A static site generator for comparison sites", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print only errors and warnings
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more about what happens
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (site/ by default)
+    #[command(
+        after_help = "Examples:\n  versus build\n  versus build --root path/to/site --output /tmp/out\n  versus build --base-url https://example.org/docs/ --strict"
+    )]
+    Build(BuildArgs),
+    /// Run every check of `build` without writing anything
+    #[command(after_help = "Examples:\n  versus check\n  versus check --strict")]
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder (holding content/ and optionally versus.toml)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Include pages with `draft = true`
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site (default: `output_dir` from versus.toml, i.e. site/)
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Override `base_url` from versus.toml, e.g. for a preview deploy
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Override `base_url` from versus.toml
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Build(a) => {
+            let opts = BuildOptions {
+                root: a.site.root,
+                output: a.output,
+                base_url: a.base_url,
+                drafts: a.site.drafts,
+                strict: a.site.strict,
+            };
+            run_build(&ui, &opts, true)
+        }
+        Command::Check(a) => {
+            let opts = BuildOptions {
+                root: a.site.root,
+                output: None,
+                base_url: a.base_url,
+                drafts: a.site.drafts,
+                strict: a.site.strict,
+            };
+            run_build(&ui, &opts, false)
+        }
+    }
+}
+
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+}
+
+impl Ui {
+    fn print_diagnostics(&self, diags: &[Diagnostic]) {
+        let mut err = anstream::stderr().lock();
+        for d in diags {
+            let _ = writeln!(err, "{}", d.render(true));
+        }
+    }
+
+    /// A progress bar on a terminal for long builds; nothing when piped or quiet.
+    fn progress_bar(&self) -> Option<indicatif::ProgressBar> {
+        if self.quiet || !std::io::stdout().is_terminal() {
+            return None;
+        }
+        let pb = indicatif::ProgressBar::hidden();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(pb)
+    }
+}
+
+fn run_build(ui: &Ui, opts: &BuildOptions, write: bool) -> ExitCode {
+    let bar = ui.progress_bar();
+    let progress = |done: usize, total: usize| {
+        if let Some(pb) = &bar {
+            // Only worth showing for builds that take a moment.
+            if total >= 500 && pb.is_hidden() {
+                pb.set_draw_target(indicatif::ProgressDrawTarget::stdout());
+            }
+            pb.set_length(total as u64);
+            pb.set_position(done as u64);
+        }
+    };
+    let result = pipeline::build(opts, write, &progress);
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            ui.print_diagnostics(&report.diagnostics);
+            summary(ui, &report, write);
+            if report.errors() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            let code = match e {
+                versus::Error::Refused(_) => 2,
+                _ => 1,
+            };
+            let d = Diagnostic::error(e.to_string());
+            ui.print_diagnostics(&[d]);
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn summary(ui: &Ui, r: &BuildReport, write: bool) {
+    let (errors, warnings) = (r.errors(), r.warnings());
+    let secs = r.elapsed.as_secs_f64();
+    let line = if errors > 0 {
+        let kept = if write {
+            "; the previous output was left as it was"
+        } else {
+            ""
+        };
+        format!(
+            "Failed: {errors} error{}, {warnings} warning{} in {secs:.2} s{kept}",
+            plural(errors),
+            plural(warnings)
+        )
+    } else if write {
+        format!(
+            "Built {} page{} ({} files) in {secs:.2} s, {warnings} warning{} → {}",
+            r.pages,
+            plural(r.pages),
+            r.files,
+            plural(warnings),
+            r.output.display()
+        )
+    } else {
+        format!(
+            "Checked {} page{} in {secs:.2} s: {warnings} warning{}, no errors",
+            r.pages,
+            plural(r.pages),
+            plural(warnings)
+        )
+    };
+    if errors > 0 {
+        eprintln!("{line}");
+    } else if !ui.quiet {
+        println!("{line}");
+    }
+    if ui.verbose {
+        eprintln!("output: {}", r.output.display());
+    }
+}

@@ -1,0 +1,305 @@
+//! The build pipeline, stage by stage: load content → build the model → render Markdown and
+//! templates → write. `versus build` runs [`build`]; `versus check` runs the same stages and
+//! writes nothing; the preview server calls [`load_site`] and [`render_target`] itself so that
+//! it can re-render only what changed and keep the result in memory.
+//!
+//! This module wires the stages together and owns no rules of its own.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content;
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::error::{Error, Result};
+use crate::highlight::{HighlightOptions, Highlighter};
+use crate::model::{Model, ModelOptions, Target};
+use crate::output::{self, Staging};
+use crate::render::Renderer;
+use crate::theme::Theme;
+
+/// What `versus build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` from versus.toml (relative to the current directory).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from versus.toml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Warnings fail the build.
+    pub strict: bool,
+}
+
+/// Everything loaded and derived from the site folder, ready to render.
+pub struct Site {
+    pub root: PathBuf,
+    pub model: Model,
+    pub theme: Theme,
+    pub highlighter: Highlighter,
+    /// Logical asset name (`style.css`) → output name (`style.1a2b3c4d.css`).
+    pub assets: BTreeMap<String, String>,
+    /// Files copied or generated as they are: output path → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads config, content, theme and builds the model. Fails only on I/O problems of the site
+/// folder; everything else is in the diagnostics.
+pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
+    let root = &opts.root;
+    let (mut config, mut diags) = Config::load(root);
+    if let Some(url) = &opts.base_url {
+        config.override_base_url(url);
+    }
+    let (content, d) = content::load(root)?;
+    diags.extend(d);
+    let (theme, d) = Theme::load(root, &config.theme);
+    diags.extend(d);
+    let extra_dir = root.join("highlight");
+    let (highlighter, warnings) = Highlighter::new(HighlightOptions {
+        theme: config.highlight.theme.clone(),
+        dark_theme: config.highlight.dark_theme.clone(),
+        extra_dir: extra_dir.is_dir().then_some(extra_dir),
+        max_block_bytes: config.highlight.max_block_bytes,
+        time_budget_ms: config.highlight.time_budget_ms,
+    });
+    diags.extend(
+        warnings
+            .into_iter()
+            .map(|w| Diagnostic::warning(w).in_file(crate::config::CONFIG_FILE)),
+    );
+    let fingerprint = config.build.fingerprint;
+    let (model, d) = Model::build(
+        config,
+        content,
+        ModelOptions {
+            drafts: opts.drafts,
+        },
+    );
+    diags.extend(d);
+    let (assets, files, d) = collect_files(&model, &theme, &highlighter, fingerprint);
+    diags.extend(d);
+    Ok((
+        Site {
+            root: root.clone(),
+            model,
+            theme,
+            highlighter,
+            assets,
+            files,
+        },
+        diags,
+    ))
+}
+
+/// Static files of theme and site, content assets, and the generated highlight stylesheet,
+/// with CSS and JS under content-hashed names.
+fn collect_files(
+    model: &Model,
+    theme: &Theme,
+    highlighter: &Highlighter,
+    fingerprint: bool,
+) -> (
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<u8>>,
+    Vec<Diagnostic>,
+) {
+    let mut assets = BTreeMap::new();
+    let mut files = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut add_asset =
+        |name: &str, bytes: Vec<u8>, keep_plain: bool, files: &mut BTreeMap<String, Vec<u8>>| {
+            let hashed = fingerprint && (name.ends_with(".css") || name.ends_with(".js"));
+            if hashed {
+                let out = output::fingerprint(name, &bytes);
+                assets.insert(name.to_string(), out.clone());
+                if keep_plain {
+                    files.insert(name.to_string(), bytes.clone());
+                }
+                files.insert(out, bytes);
+            } else {
+                assets.insert(name.to_string(), name.to_string());
+                files.insert(name.to_string(), bytes);
+            }
+        };
+    for (name, file) in &theme.statics {
+        match file.source.read() {
+            // Authors may link a site's own CSS by hand: keep its plain name too.
+            Ok(bytes) => add_asset(name, bytes.into_owned(), !file.from_theme, &mut files),
+            Err(e) => diags.push(Diagnostic::error(format!(
+                "cannot read static file {name}: {e}"
+            ))),
+        }
+    }
+    add_asset(
+        "highlight.css",
+        highlighter.css().into_bytes(),
+        false,
+        &mut files,
+    );
+    for a in &model.assets {
+        match std::fs::read(&a.path) {
+            Ok(bytes) => {
+                files.insert(a.rel.clone(), bytes);
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!("cannot read file: {e}"))
+                    .in_file(Path::new(content::CONTENT_DIR).join(&a.rel)),
+            ),
+        }
+    }
+    (assets, files, diags)
+}
+
+/// Output path of a target: `/a/` → `a/index.html`.
+pub fn output_path(site_path: &str) -> String {
+    let p = site_path.trim_start_matches('/');
+    if p.is_empty() {
+        "index.html".into()
+    } else if p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+/// Summary of a finished build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        diagnostics::count(&self.diagnostics).0
+    }
+
+    pub fn warnings(&self) -> usize {
+        diagnostics::count(&self.diagnostics).1
+    }
+}
+
+/// Progress callback: (done, total) pages.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Renders every target, handing each file to `emit` as soon as it is ready (so a big site
+/// is never held in memory whole). Returns the number of pages and the diagnostics.
+pub fn render_all(
+    site: &Site,
+    emit: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    progress: Progress,
+) -> Result<(usize, Vec<Diagnostic>)> {
+    let (renderer, mut diags) =
+        Renderer::new(&site.model, &site.theme, &site.highlighter, &site.assets);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok((0, diags));
+    }
+    let targets = site.model.targets();
+    let total = targets.len();
+    let done = AtomicUsize::new(0);
+    let results: Vec<Result<Vec<Diagnostic>>> = targets
+        .par_iter()
+        .map(|&t| {
+            let (rendered, d) = renderer.render(t);
+            if let Some(r) = rendered {
+                emit(&output_path(&r.path), r.html.as_bytes())?;
+            }
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            Ok(d)
+        })
+        .collect();
+    for r in results {
+        diags.extend(r?);
+    }
+    for (path, bytes) in &site.files {
+        emit(path, bytes)?;
+    }
+    Ok((total, diags))
+}
+
+/// Renders one target with a fresh renderer (used by tests and tools; the server keeps its
+/// renderer).
+pub fn render_target(site: &Site, target: Target) -> (Option<String>, Vec<Diagnostic>) {
+    let (renderer, mut diags) =
+        Renderer::new(&site.model, &site.theme, &site.highlighter, &site.assets);
+    let (r, d) = renderer.render(target);
+    diags.extend(d);
+    (r.map(|r| r.html), diags)
+}
+
+/// Applies `--strict`, drops placeholder diagnostics and sorts, so output is stable.
+pub fn finish_diagnostics(mut diags: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    diags.retain(|d| !d.message.is_empty());
+    if strict {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+    }
+    diagnostics::sort(&mut diags);
+    diags.dedup();
+    diags
+}
+
+/// The output folder: `--output`, else `output_dir` under the site root.
+pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    match &opts.output {
+        Some(o) => o.clone(),
+        None => opts.root.join(&config.output_dir),
+    }
+}
+
+/// `versus build`: everything, written atomically. On any error the previous output is left
+/// exactly as it was and `Err(Error::Input)` is returned after the diagnostics are handed to
+/// `report`.
+pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<BuildReport> {
+    let start = Instant::now();
+    let (site, mut diags) = load_site(opts)?;
+    let out_dir = output_dir(opts, &site.model.config);
+    let staging = if write && !diags.iter().any(Diagnostic::is_error) {
+        Some(Staging::prepare(&out_dir, &opts.root)?)
+    } else {
+        None
+    };
+    let pages = if diags.iter().any(Diagnostic::is_error) {
+        0
+    } else {
+        let emit = |path: &str, bytes: &[u8]| -> Result<()> {
+            match &staging {
+                Some(s) => s.write(path, bytes),
+                None => Ok(()),
+            }
+        };
+        let (pages, d) = render_all(&site, &emit, progress)?;
+        diags.extend(d);
+        pages
+    };
+    let diags = finish_diagnostics(diags, opts.strict);
+    let errors = diagnostics::count(&diags).0;
+    let report = BuildReport {
+        pages,
+        files: pages + site.files.len(),
+        diagnostics: diags,
+        elapsed: start.elapsed(),
+        output: out_dir,
+    };
+    if errors == 0
+        && let Some(s) = staging
+    {
+        s.commit()?;
+    }
+    Ok(report)
+}
+
+impl From<&BuildReport> for Error {
+    fn from(r: &BuildReport) -> Error {
+        Error::Input { errors: r.errors() }
+    }
+}
