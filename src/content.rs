@@ -148,6 +148,27 @@ pub struct FrontMatter {
     pub extra: IndexMap<String, Value>,
 }
 
+impl FrontMatter {
+    /// Makes lines relative to the file instead of the front matter text.
+    fn shift_lines(&mut self, by: usize) {
+        let shift = |line: &mut usize| {
+            if *line > 0 {
+                *line += by;
+            }
+        };
+        shift(&mut self.features_line);
+        for s in &mut self.subjects {
+            shift(&mut s.line);
+        }
+        for row in &mut self.features {
+            shift(&mut row.line);
+            for cell in &mut row.cells {
+                shift(&mut cell.line);
+            }
+        }
+    }
+}
+
 /// Reads every file under `root/content`. Fails only on I/O errors of the folder itself;
 /// problems with single files are diagnostics.
 pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
@@ -315,7 +336,8 @@ pub fn parse_source(
             let front_text = &text[front_start..front_end];
             let first_line = line_col(&text, front_start).0;
             let mut fm_diags = Vec::new();
-            let front = parse_front_matter(front_text, format, kind, &mut fm_diags);
+            let mut front = parse_front_matter(front_text, format, kind, &mut fm_diags);
+            front.shift_lines(first_line - 1);
             for mut d in fm_diags {
                 // Lines are relative to the front matter; make them relative to the file.
                 if d.line > 0 {
@@ -392,7 +414,7 @@ pub fn parse_front_matter(
     let map = match parse_map(text, format) {
         Ok(m) => m,
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             return FrontMatter::default();
         }
     };
@@ -562,7 +584,7 @@ fn parse_features(
 }
 
 /// Parses front matter into an ordered map, or one diagnostic with the syntax error.
-fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diagnostic> {
+fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<Diagnostic>> {
     if text.trim().is_empty() {
         return Ok(IndexMap::new());
     }
@@ -570,11 +592,13 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diag
         Format::Toml | Format::None => {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
                 let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-                Diagnostic::error(format!(
-                    "invalid TOML front matter: {}",
-                    e.message().trim_end()
-                ))
-                .at(line, col, Some(text))
+                Box::new(
+                    Diagnostic::error(format!(
+                        "invalid TOML front matter: {}",
+                        e.message().trim_end()
+                    ))
+                    .at(line, col, Some(text)),
+                )
             })?;
             Ok(table
                 .into_iter()
@@ -582,7 +606,12 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diag
                 .collect())
         }
         Format::Yaml => {
-            let value: Value = serde_saphyr::from_str(text).map_err(|e| {
+            // YAML 1.2 booleans only: `yes`, `no`, `y` are level words and ids here, not
+            // booleans (the "Norway problem").
+            let mut options = serde_saphyr::Options::default();
+            options.strict_booleans = true;
+            options.with_snippet = false;
+            let value: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
                 let (line, col) = e
                     .location()
                     .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
@@ -598,11 +627,13 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diag
             match value {
                 Value::Object(m) => Ok(m.into_iter().collect()),
                 Value::Null => Ok(IndexMap::new()),
-                other => Err(Diagnostic::error(format!(
-                    "YAML front matter must be a mapping of keys, found {}",
-                    describe(&other)
-                ))
-                .at(1, 1, Some(text))),
+                other => Err(Box::new(
+                    Diagnostic::error(format!(
+                        "YAML front matter must be a mapping of keys, found {}",
+                        describe(&other)
+                    ))
+                    .at(1, 1, Some(text)),
+                )),
             }
         }
     }
@@ -710,7 +741,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 
 fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -764,24 +795,39 @@ impl<'a> Locator<'a> {
         (row_line, 1)
     }
 
-    /// Position of a value `word` (e.g. a subject id in a list) at or after `from`.
+    /// Position of a value `word` (e.g. a subject id in a list) on line `from` (after its
+    /// key) or the lines below it, as a whole token.
     fn find_word_after(&self, word: &str, from: usize) -> (usize, usize) {
         let start = from.saturating_sub(1);
         for (i, line) in self.lines.iter().enumerate().skip(start).take(50) {
-            for quote in ['"', '\''] {
-                let q = format!("{quote}{word}{quote}");
-                if let Some(b) = line.find(&q) {
-                    return (i + 1, line[..b].chars().count() + 2);
-                }
-            }
-            if i + 1 > from
-                && let Some(b) = line.find(word)
-            {
-                return (i + 1, line[..b].chars().count() + 1);
+            let skip = if i == start {
+                line.find(['=', ':']).map_or(0, |p| p + 1)
+            } else {
+                0
+            };
+            if let Some(b) = find_token(&line[skip..], word) {
+                return (i + 1, line[..skip + b].chars().count() + 1);
             }
         }
         (from, 1)
     }
+}
+
+/// Byte offset of `word` in `text` where it is not part of a longer word.
+fn find_token(text: &str, word: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let at = from + i;
+        let end = at + word.len();
+        let before_ok = !text[..at].chars().next_back().is_some_and(is_word);
+        let after_ok = !text[end..].chars().next().is_some_and(is_word);
+        if before_ok && after_ok {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
 }
 
 /// Byte offset where `key` is defined on this line, if it is.
@@ -883,7 +929,8 @@ mod tests {
         assert_eq!(t.front.features[0].line, 8);
         assert_eq!(t.front.features[0].cells[1].line, 8);
         assert_eq!(t.body_line, 10);
-        assert_eq!(y.front.features[0].line, 8);
+        assert_eq!(y.front.features[0].line, 7);
+        assert_eq!(y.front.subjects[1].line, 5);
     }
 
     #[test]

@@ -764,10 +764,8 @@ impl Model {
             let page = &self.pages[pid];
             for link in &page.outline.links {
                 match self.resolve(pid, &link.dest) {
-                    Resolved::Page { page: target, .. } => {
-                        if target != pid {
-                            edges.push((pid, target));
-                        }
+                    Resolved::Page { page: target, .. } if target != pid => {
+                        edges.push((pid, target));
                     }
                     Resolved::Broken(msg) => {
                         let line = page.source.body_line + link.line - 1;

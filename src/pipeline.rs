@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -40,7 +41,9 @@ pub struct Site {
     pub root: PathBuf,
     pub model: Model,
     pub theme: Theme,
-    pub highlighter: Highlighter,
+    /// Shared so that the preview server keeps its cache of highlighted blocks across rebuilds.
+    pub highlighter: Arc<Highlighter>,
+    pub highlight_options: HighlightOptions,
     /// Logical asset name (`style.css`) → output name (`style.1a2b3c4d.css`).
     pub assets: BTreeMap<String, String>,
     /// Files copied or generated as they are: output path → bytes.
@@ -50,6 +53,15 @@ pub struct Site {
 /// Loads config, content, theme and builds the model. Fails only on I/O problems of the site
 /// folder; everything else is in the diagnostics.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
+    load_site_reusing(opts, None)
+}
+
+/// Like [`load_site`], but reuses the highlighter (and so its cache of highlighted blocks) of
+/// a previous load when the highlight settings are unchanged.
+pub fn load_site_reusing(
+    opts: &BuildOptions,
+    previous: Option<&Site>,
+) -> Result<(Site, Vec<Diagnostic>)> {
     let root = &opts.root;
     let (mut config, mut diags) = Config::load(root);
     if let Some(url) = &opts.base_url {
@@ -60,18 +72,29 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
     let (theme, d) = Theme::load(root, &config.theme);
     diags.extend(d);
     let extra_dir = root.join("highlight");
-    let (highlighter, warnings) = Highlighter::new(HighlightOptions {
+    let highlight_options = HighlightOptions {
         theme: config.highlight.theme.clone(),
         dark_theme: config.highlight.dark_theme.clone(),
         extra_dir: extra_dir.is_dir().then_some(extra_dir),
         max_block_bytes: config.highlight.max_block_bytes,
         time_budget_ms: config.highlight.time_budget_ms,
+    };
+    // A site's own syntax files may have changed even when the settings did not.
+    let reusable = previous.filter(|p| {
+        p.highlight_options == highlight_options && highlight_options.extra_dir.is_none()
     });
-    diags.extend(
-        warnings
-            .into_iter()
-            .map(|w| Diagnostic::warning(w).in_file(crate::config::CONFIG_FILE)),
-    );
+    let highlighter = match reusable {
+        Some(p) => Arc::clone(&p.highlighter),
+        None => {
+            let (h, warnings) = Highlighter::new(highlight_options.clone());
+            diags.extend(
+                warnings
+                    .into_iter()
+                    .map(|w| Diagnostic::warning(w).in_file(crate::config::CONFIG_FILE)),
+            );
+            Arc::new(h)
+        }
+    };
     let fingerprint = config.build.fingerprint;
     let (model, d) = Model::build(
         config,
@@ -89,12 +112,18 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
             model,
             theme,
             highlighter,
+            highlight_options,
             assets,
             files,
         },
         diags,
     ))
 }
+
+/// Logical asset name → output name.
+type AssetNames = BTreeMap<String, String>;
+/// Output path → bytes.
+type Files = BTreeMap<String, Vec<u8>>;
 
 /// Static files of theme and site, content assets, and the generated highlight stylesheet,
 /// with CSS and JS under content-hashed names.
@@ -103,11 +132,7 @@ fn collect_files(
     theme: &Theme,
     highlighter: &Highlighter,
     fingerprint: bool,
-) -> (
-    BTreeMap<String, String>,
-    BTreeMap<String, Vec<u8>>,
-    Vec<Diagnostic>,
-) {
+) -> (AssetNames, Files, Vec<Diagnostic>) {
     let mut assets = BTreeMap::new();
     let mut files = BTreeMap::new();
     let mut diags = Vec::new();
@@ -166,6 +191,14 @@ pub fn output_path(site_path: &str) -> String {
         p.to_string()
     }
 }
+
+/// Where highlighted blocks are kept between builds.
+pub fn highlight_cache_path(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("highlight.bin")
+}
+
+/// The site's cache folder (safe to delete; add it to .gitignore).
+pub const CACHE_DIR: &str = ".versus-cache";
 
 /// Summary of a finished build.
 #[derive(Debug)]
@@ -277,8 +310,25 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
                 None => Ok(()),
             }
         };
+        let cache = site
+            .model
+            .config
+            .highlight
+            .cache
+            .then(|| highlight_cache_path(&opts.root));
+        if let Some(path) = &cache {
+            // A missing, stale or corrupt cache is simply not used.
+            let _ = site.highlighter.load_cache(path);
+        }
         let (pages, d) = render_all(&site, &emit, progress)?;
         diags.extend(d);
+        if let Some(path) = &cache
+            && let Some(dir) = path.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            // Best effort: a read-only site folder only loses the speed-up.
+            let _ = site.highlighter.save_cache(path);
+        }
         pages
     };
     let diags = finish_diagnostics(diags, opts.strict);
