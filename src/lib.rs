@@ -14,6 +14,7 @@
 //! | sources → pages, subjects, features, statements, links | [`model`] |
 //! | one body → HTML | [`markdown`] (code via [`highlight`]) |
 //! | one page + model → HTML via Tera | [`render`] (templates from [`theme`]) |
+//! | model → search index JSON | [`search`] |
 //! | files → output folder, atomically | [`output`] |
 //! | the stages wired together | [`pipeline`] |
 //!
@@ -30,6 +31,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod theme;
 

@@ -346,6 +346,12 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                 out.push(Event::Html(CowStr::from("</div>\n")));
             }
             Event::Html(h) if h.trim() == FEATURES_MARKER => {}
+            // pulldown-cmark's task-list checkbox has no accessible name (axe: critical).
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::from(if *done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+            }))),
             other => out.push(other.clone()),
         }
         i += 1;

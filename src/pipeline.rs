@@ -166,6 +166,7 @@ fn collect_files(
         false,
         &mut files,
     );
+    files.insert("search-index.json".into(), crate::search::index(model));
     for a in &model.assets {
         match std::fs::read(&a.path) {
             Ok(bytes) => {

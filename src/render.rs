@@ -646,7 +646,7 @@ pub fn level_icon(l: Level) -> &'static str {
     match l {
         Level::Yes => "✓",
         Level::Partial => "◐",
-        Level::Plugin => "＋",
+        Level::Plugin => "+",
         Level::No => "✗",
         Level::Unknown => "?",
     }
@@ -698,10 +698,26 @@ fn virtual_page(title: &str, description: &str, path: &str, m: &Model) -> Value 
         "permalink": m.permalink(path),
         "content": "",
         "toc": [],
-        "breadcrumbs": [ { "title": "Home", "url": m.url("/") }, { "title": title, "url": null } ],
+        "breadcrumbs": virtual_breadcrumbs(title, path, m),
         "tags": [], "subjects": [], "date": null, "date_display": null, "updated": null,
         "updated_display": null, "extra": {}, "table": null, "edit_url": null,
     })
+}
+
+/// Home → index page of the kind (Features, Compare, Tags) → the page itself.
+fn virtual_breadcrumbs(title: &str, path: &str, m: &Model) -> Value {
+    let mut chain = vec![json!({ "title": "Home", "url": m.url("/") })];
+    for (prefix, name) in [
+        ("/features/", "Features"),
+        ("/compare/", "Compare"),
+        ("/tags/", "Tags"),
+    ] {
+        if path.starts_with(prefix) && path != prefix {
+            chain.push(json!({ "title": name, "url": m.url(prefix) }));
+        }
+    }
+    chain.push(json!({ "title": title, "url": null }));
+    json!(chain)
 }
 
 fn subject_ref(m: &Model, s: SubjectId) -> Value {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Browser tests of the default theme in headless Chromium (chromedriver): axe-core on five
+# page kinds in light and dark, matrix sorting/filtering, search, the theme toggle.
+# Needs /usr/bin/chromium, /usr/bin/chromedriver, python3, and axe-core (npm install axe-core
+# in tests/browser/, or AXE_JS=/path/to/axe.min.js). Takes about a minute.
+# Usage: scripts/browser-tests.sh [--screenshots DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=target/browser-site
+cargo run --quiet -- build --output "$out"
+axe="${AXE_JS:-tests/browser/node_modules/axe-core/axe.min.js}"
+if [ ! -f "$axe" ]; then
+  (cd tests/browser && npm install --no-save --silent axe-core)
+fi
+exec python3 tests/browser/run.py "$out" --axe "$axe" "$@"

@@ -1,0 +1,125 @@
+//! The site-search index: one compact JSON file (`search-index.json`) that the default
+//! theme's `search.js` fetches the first time a reader focuses the search box, so search works
+//! on any static host with no server and costs nothing until it is used.
+//!
+//! Each document is an array `[title, url, kind, description, headings, keywords, text]`:
+//! `kind` is one letter (`a` article, `s` subject, `f` feature, `p` pair, `c` section, `t` tag,
+//! `h` home), `headings` is `[[title, anchor], …]`, `keywords` holds subject and feature
+//! names, and `text` is the start of the page's plain text, capped at [`TEXT_CAP`] bytes so a
+//! 10,000-page site stays in the low megabytes (about a third of that gzipped).
+//!
+//! This module does not rank or tokenise: the client does a plain substring match, which at
+//! these sizes takes milliseconds and needs no stemming tables. It is not Pagefind: see
+//! docs/templates.md for why.
+
+use serde_json::{Value, json};
+
+use crate::content::SourceKind;
+use crate::model::{Model, Target};
+
+/// Bytes of plain text kept per page. Titles, headings, subjects and features are always
+/// complete; only the running text is cut.
+pub const TEXT_CAP: usize = 480;
+
+/// The index as JSON bytes.
+pub fn index(model: &Model) -> Vec<u8> {
+    let m = model;
+    let mut docs: Vec<Value> = Vec::new();
+    for t in m.targets() {
+        let url = m.url(&m.target_path(t));
+        match t {
+            Target::Page(p) => {
+                let page = &m.pages[p];
+                let kind = match page.kind {
+                    SourceKind::Home => "h",
+                    SourceKind::Section => "c",
+                    SourceKind::Subject => "s",
+                    SourceKind::Article => "a",
+                };
+                let headings: Vec<Value> = page
+                    .outline
+                    .headings
+                    .iter()
+                    .filter(|h| (2..=4).contains(&h.level))
+                    .map(|h| json!([h.title, h.id]))
+                    .collect();
+                let mut keywords: Vec<&str> =
+                    page.subjects.iter().map(|&s| m.subject_title(s)).collect();
+                keywords.extend(
+                    page.rows
+                        .iter()
+                        .map(|r| m.features[r.feature].name.as_str()),
+                );
+                docs.push(json!([
+                    page.title,
+                    url,
+                    kind,
+                    page.source.front.description.as_deref().unwrap_or(""),
+                    headings,
+                    keywords.join(" · "),
+                    cap(&page.outline.text, TEXT_CAP),
+                ]));
+            }
+            Target::Feature(f) => {
+                let feat = &m.features[f];
+                let mut keywords = vec![feat.group.clone()];
+                keywords.extend(feat.aliases.iter().cloned());
+                docs.push(json!([
+                    feat.name,
+                    url,
+                    "f",
+                    feat.description.as_deref().unwrap_or(""),
+                    [],
+                    keywords.join(" · "),
+                    "",
+                ]));
+            }
+            Target::Pair(p) => {
+                let pair = &m.pairs[p];
+                let (a, b) = (m.subject_title(pair.a), m.subject_title(pair.b));
+                docs.push(json!([
+                    format!("{a} vs {b}"),
+                    url,
+                    "p",
+                    format!("{a} and {b} side by side, differences first."),
+                    [],
+                    format!("{a} · {b}"),
+                    "",
+                ]));
+            }
+            Target::Tag(i) => {
+                let tag = &m.tags[i];
+                docs.push(json!([tag.name, url, "t", "", [], "", ""]));
+            }
+            _ => {}
+        }
+    }
+    serde_json::to_vec(&json!({ "v": 1, "docs": docs })).unwrap_or_default()
+}
+
+/// The first `max` bytes of `s`, cut at a word boundary when there is one nearby.
+fn cap(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    match s[..end].rfind(' ') {
+        Some(sp) if sp > max / 2 => &s[..sp],
+        _ => &s[..end],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cap;
+
+    #[test]
+    fn cap_cuts_at_a_word_and_a_char_boundary() {
+        assert_eq!(cap("short", 10), "short");
+        assert_eq!(cap("alpha beta gamma", 12), "alpha beta");
+        assert_eq!(cap("ééééé", 3), "é");
+    }
+}

@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Browser tests for the default theme, in Debian's headless Chromium via chromedriver.
+
+Speaks the W3C WebDriver protocol with nothing but the standard library, serves the built
+site from a local HTTP server, and checks what a reader sees:
+
+  * axe-core finds no serious or critical violations on the home page, an article, a subject,
+    the matrix and a pair page, in light and in dark;
+  * the matrix sorts by a column and filters by text, group, subject and "only differences";
+  * the search box finds a page and Enter opens it;
+  * the theme toggle remembers the choice across a reload;
+  * optionally (--screenshots DIR) saves 380 px and 1280 px screenshots in both themes.
+
+Usage: tests/browser/run.py SITE_DIR [--axe PATH/TO/axe.min.js] [--screenshots DIR]
+Exit status 0 when every check passes, 1 otherwise.
+"""
+import argparse
+import base64
+import functools
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+FAILURES = []
+
+
+def check(cond, what):
+    print(("  ok   " if cond else "  FAIL ") + what)
+    if not cond:
+        FAILURES.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Driver:
+    """The few WebDriver commands these tests need."""
+
+    def __init__(self, port):
+        self.base = "http://127.0.0.1:%d" % port
+        caps = {
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": shutil.which("chromium") or "/usr/bin/chromium",
+                        "args": [
+                            "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--disable-quic",
+                            "--no-first-run", "--disable-component-update", "--disable-sync",
+                            "--hide-scrollbars",
+                            "--user-data-dir=" + tempfile.mkdtemp(prefix="versus-chrome-"),
+                        ],
+                    },
+                }
+            }
+        }
+        self.session = self._req("POST", "/session", caps)["sessionId"]
+
+    def _req(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=120) as r:
+                return json.loads(r.read() or b"{}").get("value")
+        except urllib.error.HTTPError as e:
+            raise RuntimeError("%s %s: %s" % (method, path, e.read()[:500].decode(errors="replace")))
+
+    def cmd(self, method, path, body=None):
+        return self._req(method, "/session/%s%s" % (self.session, path), body)
+
+    def get(self, url):
+        self.cmd("POST", "/url", {"url": url})
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def js_async(self, script, *args):
+        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def find(self, css):
+        el = self.cmd("POST", "/element", {"using": "css selector", "value": css})
+        return list(el.values())[0]
+
+    def click(self, css):
+        self.cmd("POST", "/element/%s/click" % self.find(css), {})
+
+    def type(self, css, text):
+        self.cmd("POST", "/element/%s/value" % self.find(css), {"text": text})
+
+    def keys(self, text):
+        actions = [{"type": "keyDown", "value": c} for c in text] + \
+                  [{"type": "keyUp", "value": c} for c in text]
+        self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "kb", "actions": actions}]})
+        self.cmd("DELETE", "/actions")
+
+    def size(self, w, h):
+        self.cmd("POST", "/window/rect", {"width": w, "height": h})
+
+    def cdp(self, cmd, params):
+        return self.cmd("POST", "/goog/cdp/execute", {"cmd": cmd, "params": params})
+
+    def screenshot(self, path):
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(self.cmd("GET", "/screenshot")))
+
+    def wait(self, script, what, timeout=10):
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.js(script):
+                return True
+            time.sleep(0.1)
+        return False
+
+    def quit(self):
+        try:
+            self.cmd("DELETE", "")
+        except Exception:
+            pass
+
+
+def serve(root):
+    port = free_port()
+    handler = functools.partial(QuietHandler, directory=root)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, "http://127.0.0.1:%d" % port
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
+def set_theme(d, mode):
+    """light/dark: emulate the system preference and clear any saved choice."""
+    d.cdp("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": mode}]})
+    d.js("try{localStorage.removeItem('versus-theme')}catch(e){}")
+
+
+def run_axe(d, axe_src, url, label):
+    d.get(url)
+    d.js(axe_src + "\n;return true;")
+    res = d.js_async(
+        "var done=arguments[arguments.length-1];"
+        "axe.run(document,{resultTypes:['violations']}).then(function(r){done(r.violations.map(function(v){"
+        "return {id:v.id,impact:v.impact,help:v.help,nodes:v.nodes.slice(0,3).map(function(n){return n.target.join(' ')})}}))})"
+        ".catch(function(e){done([{id:'axe-error',impact:'critical',help:String(e),nodes:[]}])});")
+    bad = [v for v in res if v["impact"] in ("serious", "critical")]
+    for v in res:
+        print("       %s %s: %s %s" % (v["impact"], v["id"], v["help"], v["nodes"]))
+    check(not bad, "axe %s: no serious/critical violations (%d other)" % (label, len(res) - len(bad)))
+
+
+def test_matrix(d, base):
+    d.size(1280, 900)
+    d.get(base + "/compare/")
+    check(d.js("return !document.querySelector('form[data-table-tools]').hidden"), "matrix: filter tools shown with JS")
+    rows = "return Array.from(document.querySelectorAll('table.matrix tbody tr:not(.group)'))"
+    total = d.js(rows + ".length")
+    check(total > 5, "matrix: %d feature rows" % total)
+    # Sort by the first subject, ascending: yes before no within every group.
+    d.click("table.matrix thead th:nth-child(2) .sort-button")
+    check(d.js("return document.querySelector('table.matrix thead th:nth-child(2)').getAttribute('aria-sort')") == "ascending",
+          "matrix: header says sorted ascending")
+    ranks = d.js("var R={yes:0,partial:1,plugin:2,text:3,unknown:4,no:5,none:6};"
+                 "return Array.from(document.querySelectorAll('table.matrix tbody')).map(function(b){"
+                 "return Array.from(b.querySelectorAll('tr:not(.group) td:nth-of-type(1)')).map(function(td){return R[td.dataset.level]})})")
+    check(all(g == sorted(g) for g in ranks), "matrix: rows ordered by level within each group")
+    d.click("table.matrix thead th:nth-child(2) .sort-button")
+    ranks = d.js("var R={yes:0,partial:1,plugin:2,text:3,unknown:4,no:5,none:6};"
+                 "return Array.from(document.querySelectorAll('table.matrix tbody')).map(function(b){"
+                 "return Array.from(b.querySelectorAll('tr:not(.group) td:nth-of-type(1)')).map(function(td){return R[td.dataset.level]})})")
+    check(all(g == sorted(g, reverse=True) for g in ranks), "matrix: second click sorts descending")
+    # Text filter.
+    d.type("[data-filter-text]", "orm")
+    vis = d.js(rows + ".filter(function(r){return !r.hidden}).map(function(r){return r.textContent.toLowerCase()})")
+    check(0 < len(vis) < total and all("orm" in t for t in vis), "matrix: text filter 'orm' leaves %d matching rows" % len(vis))
+    check("of %d" % total in d.js("return document.querySelector('[data-table-status]').textContent"), "matrix: status announces the count")
+    d.js("var i=document.querySelector('[data-filter-text]');i.value='';i.dispatchEvent(new Event('input',{bubbles:true}))")
+    # Group filter.
+    groups = d.js("return Array.from(document.querySelectorAll('[data-filter-group] option')).map(function(o){return o.value}).filter(Boolean)")
+    if groups:
+        g = groups[-1]
+        d.js("var s=document.querySelector('[data-filter-group]');s.value=arguments[0];s.dispatchEvent(new Event('change',{bubbles:true}))", g)
+        shown = d.js("return Array.from(document.querySelectorAll('table.matrix tbody')).filter(function(b){return !b.hidden}).map(function(b){return b.dataset.group})")
+        check(shown == [g], "matrix: group filter shows only group %s" % g)
+        d.js("var s=document.querySelector('[data-filter-group]');s.value='';s.dispatchEvent(new Event('change',{bubbles:true}))")
+    # Only differences.
+    d.click("[data-filter-diff]")
+    vis = d.js(rows + ".filter(function(r){return !r.hidden}).map(function(r){return r.dataset.differs})")
+    check(vis and all(v == "true" for v in vis) and len(vis) < total, "matrix: only differences leaves %d rows that differ" % len(vis))
+    d.click("[data-filter-diff]")
+    # Hide a subject column.
+    if d.js("return !!document.querySelector('[data-filter-columns] input')"):
+        d.click("[data-filter-columns] label:first-of-type input")
+        hidden = d.js("return Array.from(document.querySelectorAll('table.matrix tbody tr:not(.group)')).every(function(r){return r.children[1].hidden})")
+        check(hidden, "matrix: unticking a subject hides its column")
+        d.click("[data-filter-columns] label:first-of-type input")
+
+
+def test_search(d, base):
+    d.size(1280, 900)
+    d.get(base + "/")
+    check(d.js("return !document.querySelector('[data-search]').hidden"), "search: box shown with JS")
+    d.js("document.body.focus()")
+    d.keys("/")
+    check(d.js("return document.activeElement && document.activeElement.id === 'q'"), "search: '/' focuses the box")
+    d.keys("jinja")
+    ok = d.wait("return document.querySelectorAll('#q-results [role=option] a').length > 0", "results")
+    check(ok, "search: results appear while typing")
+    first = d.js("var a=document.querySelector('#q-results [role=option] a');return a && a.getAttribute('href')")
+    check(bool(first), "search: first result links to %s" % first)
+    d.keys("\ue015\ue007")  # ArrowDown, Enter
+    moved = d.wait("return location.pathname !== '/'", "navigate")
+    check(moved and d.js("return location.pathname + location.hash") == first,
+          "search: ArrowDown + Enter opens the result")
+    d.get(base + "/")
+    d.click("#q")
+    d.keys("zzqxnotaword")
+    ok = d.wait("return !!document.querySelector('#q-results .r-empty')", "empty")
+    check(ok, "search: says so when nothing matches")
+
+
+def test_toggle(d, base):
+    set_theme(d, "light")
+    d.get(base + "/")
+    d.js("try{localStorage.removeItem('versus-theme')}catch(e){}")
+    d.get(base + "/")
+    check(d.js("return document.documentElement.getAttribute('data-theme')") is None, "theme: follows the system by default")
+    d.click(".theme-toggle")
+    d.click(".theme-toggle")
+    check(d.js("return document.documentElement.getAttribute('data-theme')") == "dark", "theme: two clicks choose dark")
+    d.get(base + "/compare/")
+    check(d.js("return document.documentElement.getAttribute('data-theme')") == "dark"
+          and d.js("return getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)",
+          "theme: the choice survives navigation and applies before scripts run")
+    d.click(".theme-toggle")
+    check(d.js("return document.documentElement.getAttribute('data-theme')") is None, "theme: third click returns to the system setting")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site")
+    ap.add_argument("--axe", default=os.environ.get("AXE_JS", "node_modules/axe-core/axe.min.js"))
+    ap.add_argument("--screenshots")
+    a = ap.parse_args()
+    httpd, base = serve(os.path.abspath(a.site))
+    port = free_port()
+    drv = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/status" % port, timeout=1)
+                break
+            except Exception:
+                time.sleep(0.1)
+        d = Driver(port)
+        try:
+            d.size(1280, 900)
+            d.get(base + "/")
+            # An article: a card link outside the site's generated sections.
+            article = d.js("var a=Array.from(document.querySelectorAll('.cards a')).map(function(a){return new URL(a.href).pathname})"
+                           ".filter(function(p){return !/^\\/(subjects|compare|features|tags)\\//.test(p) && p !== '/'});"
+                           "return a[0] || null")
+            pages = {"home": "/", "article": article, "subject": d.js(
+                "var a=document.querySelector('a[href*=\"/subjects/\"]:not([href$=\"/subjects/\"])');return a?new URL(a.href).pathname:null"),
+                "matrix": "/compare/"}
+            d.get(base + "/compare/")
+            pages["pair"] = d.js("var a=document.querySelector('a[href*=\"-vs-\"]');return a?new URL(a.href).pathname:null")
+            print("Pages:", pages)
+            if os.path.exists(a.axe):
+                axe_src = open(a.axe).read()
+                for mode in ("light", "dark"):
+                    d.get(base + "/")
+                    set_theme(d, mode)
+                    for name, path in pages.items():
+                        if path:
+                            run_axe(d, axe_src, base + path, "%s (%s)" % (name, mode))
+                set_theme(d, "light")
+            else:
+                check(False, "axe-core not found at %s (npm install axe-core, or --axe PATH)" % a.axe)
+            test_matrix(d, base)
+            test_search(d, base)
+            test_toggle(d, base)
+            if a.screenshots:
+                os.makedirs(a.screenshots, exist_ok=True)
+                for mode in ("light", "dark"):
+                    d.get(base + "/")
+                    set_theme(d, mode)
+                    for w in (380, 1280):
+                        d.size(w, 1000)
+                        for name, path in pages.items():
+                            if path:
+                                d.get(base + path)
+                                d.screenshot(os.path.join(a.screenshots, "%s-%d-%s.png" % (name, w, mode)))
+                print("Screenshots in", a.screenshots)
+        finally:
+            d.quit()
+    finally:
+        drv.terminate()
+        drv.wait()
+        httpd.shutdown()
+    print("%d failure(s)" % len(FAILURES))
+    sys.exit(1 if FAILURES else 0)
+
+
+if __name__ == "__main__":
+    main()

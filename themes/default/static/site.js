@@ -1,0 +1,189 @@
+/* versus default theme: progressive enhancements. Everything here is optional — the pages are
+   complete without it. Parts: light/dark toggle · copy buttons · code-group tabs ·
+   table sorting · table filters · table-of-contents highlight. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var $$ = function (sel, el) { return Array.prototype.slice.call((el || document).querySelectorAll(sel)); };
+
+  /* ---- light / dark: auto → light → dark → auto; remembered in localStorage ---- */
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    var names = { auto: "follow system", light: "light", dark: "dark" };
+    var show = function (mode) {
+      toggle.setAttribute("data-mode", mode);
+      toggle.setAttribute("aria-label", "Colour theme: " + names[mode] + " (click to change)");
+    };
+    var saved = null;
+    try { saved = localStorage.getItem("versus-theme"); } catch (e) {}
+    show(saved === "light" || saved === "dark" ? saved : "auto");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var next = { auto: "light", light: "dark", dark: "auto" }[toggle.getAttribute("data-mode")] || "auto";
+      if (next === "auto") root.removeAttribute("data-theme"); else root.setAttribute("data-theme", next);
+      try { if (next === "auto") localStorage.removeItem("versus-theme"); else localStorage.setItem("versus-theme", next); } catch (e) {}
+      show(next);
+    });
+  }
+
+  /* ---- copy buttons on code blocks (the highlighter emits them hidden) ---- */
+  if (navigator.clipboard) {
+    $$("figure.code .copy").forEach(function (btn) {
+      btn.hidden = false;
+      if (!btn.textContent.trim()) btn.textContent = "Copy";
+      btn.addEventListener("click", function () {
+        var code = btn.closest("figure").querySelector("pre code") || btn.closest("figure").querySelector("pre");
+        var text = code.querySelectorAll(".line").length
+          ? $$(".line", code).map(function (l) { return l.textContent.replace(/\n$/, ""); }).join("\n")
+          : code.textContent;
+        navigator.clipboard.writeText(text).then(function () {
+          btn.textContent = "Copied";
+          btn.classList.add("copied");
+          setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("copied"); }, 1600);
+        });
+      });
+    });
+  }
+
+  /* ---- code groups: tabs on narrow screens (CSS shows columns on wide ones) ---- */
+  $$(".code-group").forEach(function (group) {
+    var list = group.querySelector('[role="tablist"]');
+    var panels = $$(".code-group-panel", group);
+    if (!list || !panels.length) return;
+    var tabs = $$('[role="tab"]', list);
+    var select = function (i, focus) {
+      tabs.forEach(function (t, j) {
+        t.setAttribute("aria-selected", String(i === j));
+        t.tabIndex = i === j ? 0 : -1;
+        panels[j] && (panels[j].hidden = i !== j);
+      });
+      if (focus) tabs[i].focus();
+    };
+    list.hidden = false;
+    group.classList.add("js-tabs");
+    tabs.forEach(function (t, i) {
+      t.addEventListener("click", function () { select(i); });
+      t.addEventListener("keydown", function (e) {
+        var d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (d) { e.preventDefault(); select((i + d + tabs.length) % tabs.length, true); }
+      });
+    });
+    select(0);
+  });
+
+  /* ---- sortable tables: a button in each header cell; rows sort within their tbody ---- */
+  var RANK = { yes: 0, partial: 1, plugin: 2, text: 3, unknown: 4, no: 5, none: 6 };
+  var keyOf = function (cell, byLevel) {
+    if (!cell) return "";
+    var lvl = cell.getAttribute("data-level");
+    return byLevel && lvl != null ? (RANK[lvl] != null ? RANK[lvl] : 3) + " " + cell.textContent.trim().toLowerCase() : cell.textContent.trim().toLowerCase();
+  };
+  $$("table[data-sortable]").forEach(function (table) {
+    var heads = $$("thead th", table);
+    heads.forEach(function (th, col) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "sort-button";
+      var link = th.querySelector("a");
+      // Keep the header's link usable: the button sorts, the link (if any) still navigates.
+      if (link) {
+        btn.setAttribute("aria-label", "Sort by " + th.textContent.trim());
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(btn);
+      } else {
+        while (th.firstChild) btn.appendChild(th.firstChild);
+        th.appendChild(btn);
+      }
+      btn.addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir);
+        var sign = dir === "ascending" ? 1 : -1;
+        $$("tbody", table).forEach(function (body) {
+          var rows = $$("tr", body).filter(function (r) { return !r.classList.contains("group"); });
+          rows.forEach(function (r, i) { if (!r.hasAttribute("data-order")) r.setAttribute("data-order", i); });
+          rows.sort(function (a, b) {
+            var ka = keyOf(a.children[col], col > 0), kb = keyOf(b.children[col], col > 0);
+            return ka < kb ? -sign : ka > kb ? sign : a.getAttribute("data-order") - b.getAttribute("data-order");
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        });
+      });
+    });
+  });
+
+  /* ---- filters: text, group, subjects shown, only differences ---- */
+  $$("form[data-table-tools]").forEach(function (form) {
+    var id = form.getAttribute("data-table-tools");
+    var table = document.querySelector('table[data-filterable="' + id + '"]');
+    var status = document.querySelector('[data-table-status="' + id + '"]');
+    if (!table) return;
+    form.hidden = false;
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    var text = form.querySelector("[data-filter-text]");
+    var group = form.querySelector("[data-filter-group]");
+    var diff = form.querySelector("[data-filter-diff]");
+    var cols = $$("[data-filter-columns] input", form);
+    var total = $$("tbody tr:not(.group)", table).length;
+    var apply = function () {
+      var q = (text && text.value || "").trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var g = group ? group.value : "";
+      var shown = {};
+      cols.forEach(function (c) { shown[c.value] = c.checked; });
+      // Hide unticked subject columns (column 0 is the feature name).
+      $$("tr", table).forEach(function (tr) {
+        $$(":scope > td, :scope > th", tr).forEach(function (cell, i) {
+          if (i > 0 && !tr.classList.contains("group")) cell.hidden = shown[i] === false;
+        });
+      });
+      var visible = 0;
+      $$("tbody", table).forEach(function (body) {
+        var inGroup = !g || body.getAttribute("data-group") === g;
+        var any = false;
+        $$("tr:not(.group)", body).forEach(function (tr) {
+          var ok = inGroup;
+          if (ok && q.length) {
+            var t = tr.textContent.toLowerCase();
+            ok = q.every(function (w) { return t.indexOf(w) !== -1; });
+          }
+          if (ok && diff && diff.checked) {
+            // Differences among the subjects still shown.
+            var keys = {};
+            var n = 0;
+            $$("td", tr).forEach(function (td, i) {
+              if (shown[i + 1] === false) return;
+              var k = td.getAttribute("data-key") || td.textContent.trim();
+              if (!keys[k]) { keys[k] = 1; n++; }
+            });
+            ok = n > 1;
+          }
+          tr.hidden = !ok;
+          if (ok) { any = true; visible++; }
+        });
+        body.hidden = !any;
+      });
+      if (status) status.textContent = visible === total ? "" : "Showing " + visible + " of " + total + " features.";
+    };
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    apply();
+  });
+
+  /* ---- table of contents: mark the section being read ---- */
+  var tocLinks = $$(".toc a[href^='#']");
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var byId = {};
+    tocLinks.forEach(function (a) { byId[decodeURIComponent(a.getAttribute("href").slice(1))] = a; });
+    var current = null;
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting && byId[e.target.id]) {
+          if (current) current.removeAttribute("aria-current");
+          current = byId[e.target.id];
+          current.setAttribute("aria-current", "true");
+        }
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    Object.keys(byId).forEach(function (id) { var el = document.getElementById(id); if (el) io.observe(el); });
+  }
+})();
