@@ -45,21 +45,30 @@
     });
   }
 
-  /* ---- code groups: tabs on narrow screens (CSS shows columns on wide ones) ---- */
+  /* ---- code groups: side by side when each panel gets enough width, tabs otherwise ---- */
+  var MIN_PANEL = 340; // px: below this, code is more readable one panel at a time
   $$(".code-group").forEach(function (group) {
     var list = group.querySelector('[role="tablist"]');
     var panels = $$(".code-group-panel", group);
     if (!list || !panels.length) return;
     var tabs = $$('[role="tab"]', list);
+    var current = 0;
     var select = function (i, focus) {
+      current = i;
       tabs.forEach(function (t, j) {
         t.setAttribute("aria-selected", String(i === j));
         t.tabIndex = i === j ? 0 : -1;
-        panels[j] && (panels[j].hidden = i !== j);
+        panels[j] && (panels[j].hidden = i !== j && !group.classList.contains("columns"));
       });
       if (focus) tabs[i].focus();
     };
-    list.hidden = false;
+    var layout = function () {
+      var wide = group.clientWidth / panels.length >= MIN_PANEL;
+      group.classList.toggle("columns", wide);
+      group.style.setProperty("--panels", String(panels.length));
+      list.hidden = wide;
+      select(current);
+    };
     group.classList.add("js-tabs");
     tabs.forEach(function (t, i) {
       t.addEventListener("click", function () { select(i); });
@@ -68,7 +77,8 @@
         if (d) { e.preventDefault(); select((i + d + tabs.length) % tabs.length, true); }
       });
     });
-    select(0);
+    layout();
+    if (window.ResizeObserver) new ResizeObserver(layout).observe(group);
   });
 
   /* ---- sortable tables: a button in each header cell; rows sort within their tbody ---- */
