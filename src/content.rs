@@ -145,7 +145,31 @@ pub struct FrontMatter {
     pub first_release: Option<String>,
     /// Line of the `features` key, for messages about the table as a whole.
     pub features_line: usize,
+    /// The front matter had errors (syntax, types, not closed): keys that seem missing may
+    /// just be unreadable, so later stages should not report them as missing too.
+    pub invalid: bool,
     pub extra: IndexMap<String, Value>,
+}
+
+impl FrontMatter {
+    /// Moves every kept position down by `by` lines (0 = unknown stays 0).
+    fn shift_lines(&mut self, by: usize) {
+        let shift = |line: &mut usize| {
+            if *line > 0 {
+                *line += by;
+            }
+        };
+        shift(&mut self.features_line);
+        for s in &mut self.subjects {
+            shift(&mut s.line);
+        }
+        for row in &mut self.features {
+            shift(&mut row.line);
+            for cell in &mut row.cells {
+                shift(&mut cell.line);
+            }
+        }
+    }
 }
 
 /// Reads every file under `root/content`. Fails only on I/O errors of the folder itself;
@@ -301,7 +325,10 @@ pub fn parse_source(
             );
             (
                 format,
-                FrontMatter::default(),
+                FrontMatter {
+                    invalid: true,
+                    ..FrontMatter::default()
+                },
                 text.len(),
                 text.lines().count() + 1,
             )
@@ -315,7 +342,10 @@ pub fn parse_source(
             let front_text = &text[front_start..front_end];
             let first_line = line_col(&text, front_start).0;
             let mut fm_diags = Vec::new();
-            let front = parse_front_matter(front_text, format, kind, &mut fm_diags);
+            let mut front = parse_front_matter(front_text, format, kind, &mut fm_diags);
+            front.invalid = fm_diags.iter().any(Diagnostic::is_error);
+            // Positions kept in the front matter are read against the whole file later.
+            front.shift_lines(first_line - 1);
             for mut d in fm_diags {
                 // Lines are relative to the front matter; make them relative to the file.
                 if d.line > 0 {
@@ -392,7 +422,7 @@ pub fn parse_front_matter(
     let map = match parse_map(text, format) {
         Ok(m) => m,
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             return FrontMatter::default();
         }
     };
@@ -562,7 +592,7 @@ fn parse_features(
 }
 
 /// Parses front matter into an ordered map, or one diagnostic with the syntax error.
-fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diagnostic> {
+fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<Diagnostic>> {
     if text.trim().is_empty() {
         return Ok(IndexMap::new());
     }
@@ -570,11 +600,12 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diag
         Format::Toml | Format::None => {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
                 let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-                Diagnostic::error(format!(
+                let d = Diagnostic::error(format!(
                     "invalid TOML front matter: {}",
                     e.message().trim_end()
                 ))
-                .at(line, col, Some(text))
+                .at(line, col, Some(text));
+                Box::new(d)
             })?;
             Ok(table
                 .into_iter()
@@ -582,17 +613,26 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diag
                 .collect())
         }
         Format::Yaml => {
-            let value: Value = serde_saphyr::from_str(text).map_err(|e| {
+            // YAML 1.2 booleans only: with YAML 1.1 rules `no`, `on` and `y` turn into
+            // booleans, so `subjects: [on, y]` or a subject called `no` would silently change
+            // meaning between TOML and YAML front matter. `yes`/`no` cells stay level words.
+            let options = serde_saphyr::options! { strict_booleans: true };
+            let value: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
                 let (line, col) = e
                     .location()
                     .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
                 let msg = e.to_string();
                 let msg = msg.lines().next().unwrap_or("").trim();
                 let msg = msg.split(" at line ").next().unwrap_or(msg);
-                Diagnostic::error(format!("invalid YAML front matter: {msg}")).at(
-                    line,
-                    col,
-                    Some(text),
+                // The place is printed as file:line:col of the whole file; saphyr's own
+                // "error: line 2 column 7:" counts from the front matter and would disagree.
+                let msg = strip_saphyr_location(msg);
+                Box::new(
+                    Diagnostic::error(format!("invalid YAML front matter: {msg}")).at(
+                        line,
+                        col,
+                        Some(text),
+                    ),
                 )
             })?;
             match value {
@@ -602,9 +642,22 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Diag
                     "YAML front matter must be a mapping of keys, found {}",
                     describe(&other)
                 ))
-                .at(1, 1, Some(text))),
+                .at(1, 1, Some(text))
+                .into()),
             }
         }
+    }
+}
+
+/// `error: line 2 column 7: unclosed bracket` → `unclosed bracket`.
+fn strip_saphyr_location(msg: &str) -> &str {
+    let m = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
+    match m.strip_prefix("line ") {
+        Some(rest) => match rest.split_once(": ") {
+            Some((loc, tail)) if loc.contains("column") => tail,
+            _ => m,
+        },
+        None => m,
     }
 }
 
@@ -710,7 +763,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 
 fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -883,7 +936,7 @@ mod tests {
         assert_eq!(t.front.features[0].line, 8);
         assert_eq!(t.front.features[0].cells[1].line, 8);
         assert_eq!(t.body_line, 10);
-        assert_eq!(y.front.features[0].line, 8);
+        assert_eq!(y.front.features[0].line, 7); // `  ORM:` is the 7th line of the file
     }
 
     #[test]

@@ -167,6 +167,8 @@ pub struct Pair {
 /// Something the site writes, one file each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
+    /// The home page when there is no `content/_index.md`: every site has an index page.
+    Home,
     Page(PageId),
     SubjectIndex,
     FeatureIndex,
@@ -278,7 +280,9 @@ impl Model {
                         .filter(|h| h.level == 1)
                         .map(|h| h.title.clone())
                         .unwrap_or_else(|| title_from_stem(source.stem()));
-                    if matches!(source.kind, SourceKind::Article | SourceKind::Subject) {
+                    if matches!(source.kind, SourceKind::Article | SourceKind::Subject)
+                        && !source.front.invalid
+                    {
                         diags.push(
                             Diagnostic::warning(format!(
                                 "no `title` in front matter; using \"{fallback}\""
@@ -764,10 +768,8 @@ impl Model {
             let page = &self.pages[pid];
             for link in &page.outline.links {
                 match self.resolve(pid, &link.dest) {
-                    Resolved::Page { page: target, .. } => {
-                        if target != pid {
-                            edges.push((pid, target));
-                        }
+                    Resolved::Page { page: target, .. } if target != pid => {
+                        edges.push((pid, target));
                     }
                     Resolved::Broken(msg) => {
                         let line = page.source.body_line + link.line - 1;
@@ -993,7 +995,11 @@ impl Model {
 
     /// Every file the site writes, in a stable order.
     pub fn targets(&self) -> Vec<Target> {
-        let mut t: Vec<Target> = (0..self.pages.len()).map(Target::Page).collect();
+        let mut t = Vec::with_capacity(self.pages.len() + 8);
+        if !self.pages.iter().any(|p| p.path == "/") {
+            t.push(Target::Home);
+        }
+        t.extend((0..self.pages.len()).map(Target::Page));
         if !self.pages.iter().any(|p| p.path == "/subjects/") {
             t.push(Target::SubjectIndex);
         }
@@ -1010,6 +1016,7 @@ impl Model {
     /// Site path of a target, without the base path.
     pub fn target_path(&self, t: Target) -> String {
         match t {
+            Target::Home => "/".into(),
             Target::Page(p) => self.pages[p].path.clone(),
             Target::SubjectIndex => "/subjects/".into(),
             Target::FeatureIndex => "/features/".into(),

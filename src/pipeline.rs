@@ -96,6 +96,13 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
     ))
 }
 
+/// Asset names (logical → output), files to write (path → bytes), and problems found.
+type CollectedFiles = (
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<u8>>,
+    Vec<Diagnostic>,
+);
+
 /// Static files of theme and site, content assets, and the generated highlight stylesheet,
 /// with CSS and JS under content-hashed names.
 fn collect_files(
@@ -103,11 +110,7 @@ fn collect_files(
     theme: &Theme,
     highlighter: &Highlighter,
     fingerprint: bool,
-) -> (
-    BTreeMap<String, String>,
-    BTreeMap<String, Vec<u8>>,
-    Vec<Diagnostic>,
-) {
+) -> CollectedFiles {
     let mut assets = BTreeMap::new();
     let mut files = BTreeMap::new();
     let mut diags = Vec::new();
