@@ -114,6 +114,8 @@ pub struct RawCell {
 pub struct RawRow {
     pub name: String,
     pub line: usize,
+    /// Column of the row's name.
+    pub column: usize,
     pub cells: Vec<RawCell>,
 }
 
@@ -585,6 +587,7 @@ fn parse_features(
         out.push(RawRow {
             name: name.clone(),
             line: row_line,
+            column: loc.key_col(row_line, name),
             cells,
         });
     }

@@ -85,6 +85,8 @@ pub struct Statement {
     pub since: Option<String>,
     pub page: PageId,
     pub line: usize,
+    /// Column of the cell (its subject key), so messages point at the cell, not the row.
+    pub column: usize,
 }
 
 /// A page made from a Markdown file.
@@ -427,7 +429,7 @@ impl Model {
         &mut self,
         name: &str,
         source: &Source,
-        line: usize,
+        (line, column): (usize, usize),
         diags: &mut Vec<Diagnostic>,
     ) -> FeatureId {
         let key = slugify(name);
@@ -437,7 +439,7 @@ impl Model {
         if self.has_catalog {
             let mut d = Diagnostic::warning(format!("feature `{name}` is not in features.toml"))
                 .in_file(&source.file)
-                .at(line, 1, Some(&source.text));
+                .at(line, column, Some(&source.text));
             let names: Vec<&str> = self.features.iter().map(|f| f.name.as_str()).collect();
             if let Some(c) = closest(name, names) {
                 d = d.with_help(format!("did you mean `{c}`?"));
@@ -504,7 +506,7 @@ impl Model {
             let mut rows = Vec::new();
             let mut seen_features: HashMap<FeatureId, usize> = HashMap::new();
             for raw in &front.features {
-                let feature = self.feature_for(&raw.name, &source, raw.line, diags);
+                let feature = self.feature_for(&raw.name, &source, (raw.line, raw.column), diags);
                 if let Some(&first) = seen_features.get(&feature) {
                     diags.push(
                         Diagnostic::error(format!(
@@ -512,7 +514,7 @@ impl Model {
                             self.features[feature].name
                         ))
                         .in_file(&source.file)
-                        .at(raw.line, 1, Some(&source.text)),
+                        .at(raw.line, raw.column, Some(&source.text)),
                     );
                     continue;
                 }
@@ -563,6 +565,7 @@ impl Model {
                                 since: parsed.since,
                                 page: pid,
                                 line: cell.line,
+                                column: cell.column,
                             };
                             let id = self.statements.len();
                             self.statements.push(st);
@@ -619,23 +622,23 @@ impl Model {
                 if o.level != first.level {
                     let page = &self.pages[o.page].source;
                     let first_page = &self.pages[first.page].source;
+                    let first_at = format!(
+                        "{}:{}:{}",
+                        first_page.file.display().to_string().replace('\\', "/"),
+                        first.line,
+                        first.column
+                    );
                     diags.push(
                         Diagnostic::warning(format!(
-                            "conflict: `{}` is `{}` for {} here, but `{}` in {}:{}",
+                            "conflict: `{}` is `{}` for {} here, but `{}` in {first_at}",
                             self.features[feature].name,
                             o.level.map_or("?", Level::as_str),
                             self.subjects[subject].id,
                             first.level.map_or("?", Level::as_str),
-                            first_page.file.display().to_string().replace('\\', "/"),
-                            first.line
                         ))
                         .in_file(&page.file)
-                        .at(o.line, 1, Some(&page.text))
-                        .with_note(format!(
-                            "first stated at {}:{}",
-                            first_page.file.display().to_string().replace('\\', "/"),
-                            first.line
-                        )),
+                        .at(o.line, o.column, Some(&page.text))
+                        .with_note(format!("first stated at {first_at}")),
                     );
                 }
             }
