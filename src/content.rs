@@ -114,6 +114,8 @@ pub struct RawCell {
 pub struct RawRow {
     pub name: String,
     pub line: usize,
+    /// Column of the row's name.
+    pub column: usize,
     pub cells: Vec<RawCell>,
 }
 
@@ -145,11 +147,14 @@ pub struct FrontMatter {
     pub first_release: Option<String>,
     /// Line of the `features` key, for messages about the table as a whole.
     pub features_line: usize,
+    /// The front matter had errors (syntax, types, not closed): keys that seem missing may
+    /// just be unreadable, so later stages should not report them as missing too.
+    pub invalid: bool,
     pub extra: IndexMap<String, Value>,
 }
 
 impl FrontMatter {
-    /// Makes lines relative to the file instead of the front matter text.
+    /// Moves every kept position down by `by` lines (0 = unknown stays 0).
     fn shift_lines(&mut self, by: usize) {
         let shift = |line: &mut usize| {
             if *line > 0 {
@@ -322,7 +327,10 @@ pub fn parse_source(
             );
             (
                 format,
-                FrontMatter::default(),
+                FrontMatter {
+                    invalid: true,
+                    ..FrontMatter::default()
+                },
                 text.len(),
                 text.lines().count() + 1,
             )
@@ -337,6 +345,8 @@ pub fn parse_source(
             let first_line = line_col(&text, front_start).0;
             let mut fm_diags = Vec::new();
             let mut front = parse_front_matter(front_text, format, kind, &mut fm_diags);
+            front.invalid = fm_diags.iter().any(Diagnostic::is_error);
+            // Positions kept in the front matter are read against the whole file later.
             front.shift_lines(first_line - 1);
             for mut d in fm_diags {
                 // Lines are relative to the front matter; make them relative to the file.
@@ -577,6 +587,7 @@ fn parse_features(
         out.push(RawRow {
             name: name.clone(),
             line: row_line,
+            column: loc.key_col(row_line, name),
             cells,
         });
     }
@@ -592,13 +603,12 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<
         Format::Toml | Format::None => {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
                 let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-                Box::new(
-                    Diagnostic::error(format!(
-                        "invalid TOML front matter: {}",
-                        e.message().trim_end()
-                    ))
-                    .at(line, col, Some(text)),
-                )
+                let d = Diagnostic::error(format!(
+                    "invalid TOML front matter: {}",
+                    e.message().trim_end()
+                ))
+                .at(line, col, Some(text));
+                Box::new(d)
             })?;
             Ok(table
                 .into_iter()
@@ -606,11 +616,10 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<
                 .collect())
         }
         Format::Yaml => {
-            // YAML 1.2 booleans only: `yes`, `no`, `y` are level words and ids here, not
-            // booleans (the "Norway problem").
-            let mut options = serde_saphyr::Options::default();
-            options.strict_booleans = true;
-            options.with_snippet = false;
+            // YAML 1.2 booleans only: with YAML 1.1 rules `no`, `on` and `y` turn into
+            // booleans, so `subjects: [on, y]` or a subject called `no` would silently change
+            // meaning between TOML and YAML front matter. `yes`/`no` cells stay level words.
+            let options = serde_saphyr::options! { strict_booleans: true };
             let value: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
                 let (line, col) = e
                     .location()
@@ -618,24 +627,40 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<
                 let msg = e.to_string();
                 let msg = msg.lines().next().unwrap_or("").trim();
                 let msg = msg.split(" at line ").next().unwrap_or(msg);
-                Diagnostic::error(format!("invalid YAML front matter: {msg}")).at(
-                    line,
-                    col,
-                    Some(text),
+                // The place is printed as file:line:col of the whole file; saphyr's own
+                // "error: line 2 column 7:" counts from the front matter and would disagree.
+                let msg = strip_saphyr_location(msg);
+                Box::new(
+                    Diagnostic::error(format!("invalid YAML front matter: {msg}")).at(
+                        line,
+                        col,
+                        Some(text),
+                    ),
                 )
             })?;
             match value {
                 Value::Object(m) => Ok(m.into_iter().collect()),
                 Value::Null => Ok(IndexMap::new()),
-                other => Err(Box::new(
-                    Diagnostic::error(format!(
-                        "YAML front matter must be a mapping of keys, found {}",
-                        describe(&other)
-                    ))
-                    .at(1, 1, Some(text)),
-                )),
+                other => Err(Diagnostic::error(format!(
+                    "YAML front matter must be a mapping of keys, found {}",
+                    describe(&other)
+                ))
+                .at(1, 1, Some(text))
+                .into()),
             }
         }
+    }
+}
+
+/// `error: line 2 column 7: unclosed bracket` → `unclosed bracket`.
+fn strip_saphyr_location(msg: &str) -> &str {
+    let m = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
+    match m.strip_prefix("line ") {
+        Some(rest) => match rest.split_once(": ") {
+            Some((loc, tail)) if loc.contains("column") => tail,
+            _ => m,
+        },
+        None => m,
     }
 }
 
@@ -929,7 +954,7 @@ mod tests {
         assert_eq!(t.front.features[0].line, 8);
         assert_eq!(t.front.features[0].cells[1].line, 8);
         assert_eq!(t.body_line, 10);
-        assert_eq!(y.front.features[0].line, 7);
+        assert_eq!(y.front.features[0].line, 7); // `  ORM:` is the 7th line of the file
         assert_eq!(y.front.subjects[1].line, 5);
     }
 

@@ -17,7 +17,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostics::line_col;
+use crate::diagnostics::LineIndex;
 use crate::highlight::{self, Highlighter};
 use crate::slug;
 
@@ -72,6 +72,7 @@ pub fn outline(body: &str) -> Outline {
         .into_offset_iter()
         .collect();
     let ids = heading_ids(&events);
+    let lines = LineIndex::new(body);
     let mut out = Outline::default();
     let mut in_heading: Option<(u8, String)> = None;
     let mut in_code = false;
@@ -93,7 +94,7 @@ pub fn outline(body: &str) -> Outline {
             }
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
-                let (line, column) = line_col(body, range.start);
+                let (line, column) = lines.line_col(range.start);
                 out.links.push(LinkRef {
                     dest: dest_url.to_string(),
                     line,
@@ -212,6 +213,7 @@ pub fn render(body: &str, env: &Env) -> Rendered {
         .collect();
     let ids = heading_ids(&events);
     let split = table_split_point(&events);
+    let lines = LineIndex::new(body);
 
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut warnings = Vec::new();
@@ -237,7 +239,7 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                     let (info, text, start) = code.take().unwrap_or_default();
                     let fence = highlight::parse_fence_info(&info);
                     let block = env.highlighter.render_block(&fence, &text);
-                    let (line, column) = line_col(body, start);
+                    let (line, column) = lines.line_col(start);
                     for w in block.warnings {
                         warnings.push(RenderWarning {
                             message: w.message,

@@ -85,6 +85,8 @@ pub struct Statement {
     pub since: Option<String>,
     pub page: PageId,
     pub line: usize,
+    /// Column of the cell (its subject key), so messages point at the cell, not the row.
+    pub column: usize,
 }
 
 /// A page made from a Markdown file.
@@ -167,6 +169,8 @@ pub struct Pair {
 /// Something the site writes, one file each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
+    /// The home page when there is no `content/_index.md`: every site has an index page.
+    Home,
     Page(PageId),
     SubjectIndex,
     FeatureIndex,
@@ -278,7 +282,9 @@ impl Model {
                         .filter(|h| h.level == 1)
                         .map(|h| h.title.clone())
                         .unwrap_or_else(|| title_from_stem(source.stem()));
-                    if matches!(source.kind, SourceKind::Article | SourceKind::Subject) {
+                    if matches!(source.kind, SourceKind::Article | SourceKind::Subject)
+                        && !source.front.invalid
+                    {
                         diags.push(
                             Diagnostic::warning(format!(
                                 "no `title` in front matter; using \"{fallback}\""
@@ -423,7 +429,7 @@ impl Model {
         &mut self,
         name: &str,
         source: &Source,
-        line: usize,
+        (line, column): (usize, usize),
         diags: &mut Vec<Diagnostic>,
     ) -> FeatureId {
         let key = slugify(name);
@@ -433,7 +439,7 @@ impl Model {
         if self.has_catalog {
             let mut d = Diagnostic::warning(format!("feature `{name}` is not in features.toml"))
                 .in_file(&source.file)
-                .at(line, 1, Some(&source.text));
+                .at(line, column, Some(&source.text));
             let names: Vec<&str> = self.features.iter().map(|f| f.name.as_str()).collect();
             if let Some(c) = closest(name, names) {
                 d = d.with_help(format!("did you mean `{c}`?"));
@@ -500,7 +506,7 @@ impl Model {
             let mut rows = Vec::new();
             let mut seen_features: HashMap<FeatureId, usize> = HashMap::new();
             for raw in &front.features {
-                let feature = self.feature_for(&raw.name, &source, raw.line, diags);
+                let feature = self.feature_for(&raw.name, &source, (raw.line, raw.column), diags);
                 if let Some(&first) = seen_features.get(&feature) {
                     diags.push(
                         Diagnostic::error(format!(
@@ -508,7 +514,7 @@ impl Model {
                             self.features[feature].name
                         ))
                         .in_file(&source.file)
-                        .at(raw.line, 1, Some(&source.text)),
+                        .at(raw.line, raw.column, Some(&source.text)),
                     );
                     continue;
                 }
@@ -559,6 +565,7 @@ impl Model {
                                 since: parsed.since,
                                 page: pid,
                                 line: cell.line,
+                                column: cell.column,
                             };
                             let id = self.statements.len();
                             self.statements.push(st);
@@ -615,23 +622,23 @@ impl Model {
                 if o.level != first.level {
                     let page = &self.pages[o.page].source;
                     let first_page = &self.pages[first.page].source;
+                    let first_at = format!(
+                        "{}:{}:{}",
+                        first_page.file.display().to_string().replace('\\', "/"),
+                        first.line,
+                        first.column
+                    );
                     diags.push(
                         Diagnostic::warning(format!(
-                            "conflict: `{}` is `{}` for {} here, but `{}` in {}:{}",
+                            "conflict: `{}` is `{}` for {} here, but `{}` in {first_at}",
                             self.features[feature].name,
                             o.level.map_or("?", Level::as_str),
                             self.subjects[subject].id,
                             first.level.map_or("?", Level::as_str),
-                            first_page.file.display().to_string().replace('\\', "/"),
-                            first.line
                         ))
                         .in_file(&page.file)
-                        .at(o.line, 1, Some(&page.text))
-                        .with_note(format!(
-                            "first stated at {}:{}",
-                            first_page.file.display().to_string().replace('\\', "/"),
-                            first.line
-                        )),
+                        .at(o.line, o.column, Some(&page.text))
+                        .with_note(format!("first stated at {first_at}")),
                     );
                 }
             }
@@ -991,7 +998,11 @@ impl Model {
 
     /// Every file the site writes, in a stable order.
     pub fn targets(&self) -> Vec<Target> {
-        let mut t: Vec<Target> = (0..self.pages.len()).map(Target::Page).collect();
+        let mut t = Vec::with_capacity(self.pages.len() + 8);
+        if !self.pages.iter().any(|p| p.path == "/") {
+            t.push(Target::Home);
+        }
+        t.extend((0..self.pages.len()).map(Target::Page));
         if !self.pages.iter().any(|p| p.path == "/subjects/") {
             t.push(Target::SubjectIndex);
         }
@@ -1008,6 +1019,7 @@ impl Model {
     /// Site path of a target, without the base path.
     pub fn target_path(&self, t: Target) -> String {
         match t {
+            Target::Home => "/".into(),
             Target::Page(p) => self.pages[p].path.clone(),
             Target::SubjectIndex => "/subjects/".into(),
             Target::FeatureIndex => "/features/".into(),

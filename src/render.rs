@@ -171,30 +171,7 @@ impl<'m> Renderer<'m> {
                 };
                 ctx.insert("page", &self.page_context(p, diags));
                 match page.kind {
-                    SourceKind::Home => {
-                        let mut latest: Vec<PageId> = (0..m.pages.len())
-                            .filter(|&i| m.pages[i].kind == SourceKind::Article)
-                            .collect();
-                        latest.sort_by(|&a, &b| {
-                            m.pages[b]
-                                .source
-                                .front
-                                .date
-                                .cmp(&m.pages[a].source.front.date)
-                                .then_with(|| m.pages[a].title.cmp(&m.pages[b].title))
-                        });
-                        latest.truncate(HOME_LATEST);
-                        ctx.insert(
-                            "latest",
-                            &latest.iter().map(|&i| summary(m, i)).collect::<Vec<_>>(),
-                        );
-                        let total = m
-                            .pages
-                            .iter()
-                            .filter(|p| p.kind == SourceKind::Article)
-                            .count();
-                        ctx.insert("article_count", &total);
-                    }
+                    SourceKind::Home => home_lists(m, &mut ctx, Some(HOME_LATEST)),
                     SourceKind::Subject => {
                         let sid = m.subjects.iter().position(|s| s.page == p);
                         if let Some(sid) = sid {
@@ -207,6 +184,14 @@ impl<'m> Renderer<'m> {
                     _ => {}
                 }
                 kind
+            }
+            Target::Home => {
+                // No `_index.md`: the site's title, and every article (nothing else would
+                // link the ones past the latest few).
+                let c = &m.config;
+                ctx.insert("page", &virtual_page(&c.title, &c.description, "/", m));
+                home_lists(m, &mut ctx, None);
+                "home"
             }
             Target::SubjectIndex => {
                 ctx.insert(
@@ -631,6 +616,31 @@ impl<'m> Renderer<'m> {
 }
 
 const HOME_LATEST: usize = 12;
+
+/// `latest` (newest articles first, at most `limit`) and `article_count` for the home page.
+fn home_lists(m: &Model, ctx: &mut Context, limit: Option<usize>) {
+    let mut latest: Vec<PageId> = (0..m.pages.len())
+        .filter(|&i| m.pages[i].kind == SourceKind::Article)
+        .collect();
+    let total = latest.len();
+    latest.sort_by(|&a, &b| {
+        m.pages[b]
+            .source
+            .front
+            .date
+            .cmp(&m.pages[a].source.front.date)
+            .then_with(|| m.pages[a].title.cmp(&m.pages[b].title))
+            .then_with(|| m.pages[a].source.rel.cmp(&m.pages[b].source.rel))
+    });
+    if let Some(limit) = limit {
+        latest.truncate(limit);
+    }
+    ctx.insert(
+        "latest",
+        &latest.iter().map(|&i| summary(m, i)).collect::<Vec<_>>(),
+    );
+    ctx.insert("article_count", &total);
+}
 
 pub fn level_label(l: Level) -> &'static str {
     match l {
