@@ -14,6 +14,7 @@
 //! | sources → pages, subjects, features, statements, links | [`model`] |
 //! | one body → HTML | [`markdown`] (code via [`highlight`]) |
 //! | one page + model → HTML via Tera | [`render`] (templates from [`theme`]) |
+//! | sitemap, robots.txt, feeds, alias redirects, minifying | [`hosting`] |
 //! | files → output folder, atomically | [`output`] |
 //! | the stages wired together | [`pipeline`] |
 //!
@@ -25,6 +26,9 @@ pub mod content;
 pub mod diagnostics;
 pub mod error;
 pub mod highlight;
+pub mod hosting;
+pub mod init;
+pub mod linkcheck;
 pub mod markdown;
 pub mod model;
 pub mod output;
