@@ -39,8 +39,15 @@ pub fn extra_files(model: &Model) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
         let xml = feed(model, &title, &page_path, &feed_path, &dated);
         files.push((output_path(&feed_path), xml.into_bytes()));
     }
-    let (redirects, diags) = alias_pages(model);
+    let (redirects, mut diags) = alias_pages(model);
     files.extend(redirects);
+    if model.config.build.minify && !cfg!(feature = "minify") {
+        diags.push(
+            Diagnostic::warning("`minify = true`, but this versus was built without minifying")
+                .in_file(crate::config::CONFIG_FILE)
+                .with_help("install versus with its default features to minify HTML, CSS and JS"),
+        );
+    }
     (files, diags)
 }
 

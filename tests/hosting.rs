@@ -687,3 +687,24 @@ fn a_site_built_for_a_sub_path_has_no_broken_link_when_served_there() {
         );
     }
 }
+
+#[test]
+fn check_external_reports_dead_external_links() {
+    let served = tempfile::tempdir().unwrap();
+    std::fs::write(served.path().join("here.html"), "<p>here</p>").unwrap();
+    let port = serve(served.path().to_path_buf());
+    let site = blog();
+    site.write(
+        "content/articles/undated.md",
+        &format!(
+            "+++\ntitle = \"Undated\"\n+++\n[fine](http://127.0.0.1:{port}/sub/here.html) \
+             [dead](http://127.0.0.1:{port}/sub/gone.html)\n"
+        ),
+    );
+    let run = site.run(&["check", "--external"]);
+    run.assert_code(1).assert_stderr_has(&format!(
+        "broken external link http://127.0.0.1:{port}/sub/gone.html (HTTP 404) on /articles/undated/"
+    ));
+    assert!(!run.stderr.contains("here.html ("), "{}", run.stderr);
+    assert!(!run.stderr.contains("offline"), "{}", run.stderr);
+}
