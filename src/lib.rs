@@ -15,6 +15,7 @@
 //! | one body → HTML | [`markdown`] (code via [`highlight`]) |
 //! | one page + model → HTML via Tera | [`render`] (templates from [`theme`]) |
 //! | model → search index JSON | [`search`] |
+//! | sitemap, robots.txt, feeds, alias redirects, minifying | [`hosting`] |
 //! | files → output folder, atomically | [`output`] |
 //! | the stages wired together | [`pipeline`] |
 //!
@@ -26,6 +27,9 @@ pub mod content;
 pub mod diagnostics;
 pub mod error;
 pub mod highlight;
+pub mod hosting;
+pub mod init;
+pub mod linkcheck;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -41,8 +41,20 @@ enum Command {
     )]
     Build(BuildArgs),
     /// Run every check of `build` without writing anything
-    #[command(after_help = "Examples:\n  versus check\n  versus check --strict")]
+    #[command(
+        after_help = "Examples:\n  versus check\n  versus check --strict\n  versus check --external"
+    )]
     Check(CheckArgs),
+    /// Start a new site in DIR (default: the current folder), which must be empty
+    #[command(after_help = "Examples:\n  versus init my-site\n  cd my-site && versus serve")]
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Where to create the site (created if missing; must be empty)
+    #[arg(default_value = ".", value_name = "DIR")]
+    dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -77,6 +89,9 @@ struct CheckArgs {
     /// Override `base_url` from versus.toml
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Also request every external http(s) link (10 s time-out, 2 at a time per host)
+    #[arg(long)]
+    external: bool,
 }
 
 fn main() -> ExitCode {
@@ -104,9 +119,48 @@ fn main() -> ExitCode {
                 drafts: a.site.drafts,
                 strict: a.site.strict,
             };
-            run_build(&ui, &opts, false)
+            let external = a.external.then(versus::linkcheck::ExternalOptions::default);
+            run_check(&ui, &opts, external.as_ref())
+        }
+        Command::Init(a) => run_init(&ui, &a.dir),
+    }
+}
+
+fn run_init(ui: &Ui, dir: &std::path::Path) -> ExitCode {
+    match versus::init::create(dir) {
+        Ok(()) => {
+            if !ui.quiet {
+                let cd = if dir == std::path::Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {} && ", dir.display())
+                };
+                println!(
+                    "Created a new site in {}.\nNext: {cd}versus serve --open",
+                    dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let code = match e {
+                versus::Error::Refused(_) => 2,
+                _ => 1,
+            };
+            ui.print_diagnostics(&[Diagnostic::error(e.to_string())]);
+            ExitCode::from(code)
         }
     }
+}
+
+/// `versus check`: the build's checks plus links, rendered in memory.
+fn run_check(
+    ui: &Ui,
+    opts: &BuildOptions,
+    external: Option<&versus::linkcheck::ExternalOptions>,
+) -> ExitCode {
+    let result = versus::linkcheck::run(opts, external, &|_, _| {});
+    finish(ui, result, false)
 }
 
 struct Ui {
@@ -154,6 +208,10 @@ fn run_build(ui: &Ui, opts: &BuildOptions, write: bool) -> ExitCode {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
+    finish(ui, result, write)
+}
+
+fn finish(ui: &Ui, result: versus::Result<BuildReport>, write: bool) -> ExitCode {
     match result {
         Ok(report) => {
             ui.print_diagnostics(&report.diagnostics);

@@ -18,6 +18,7 @@ use crate::content;
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightOptions, Highlighter};
+use crate::hosting;
 use crate::model::{Model, ModelOptions, Target};
 use crate::output::{self, Staging};
 use crate::render::Renderer;
@@ -236,6 +237,13 @@ pub fn render_all(
     if diags.iter().any(Diagnostic::is_error) {
         return Ok((0, diags));
     }
+    let minify = site.model.config.build.minify;
+    let emit = &|path: &str, bytes: &[u8]| -> Result<()> {
+        match minify.then(|| hosting::minify(path, bytes)).flatten() {
+            Some(small) => emit(path, &small),
+            None => emit(path, bytes),
+        }
+    };
     let targets = site.model.targets();
     let total = targets.len();
     let done = AtomicUsize::new(0);
@@ -255,6 +263,14 @@ pub fn render_all(
     }
     for (path, bytes) in &site.files {
         emit(path, bytes)?;
+    }
+    // Sitemap, robots.txt, feeds, redirects; a site's own static file of the same name wins.
+    let (extra, d) = hosting::extra_files(&site.model);
+    diags.extend(d);
+    for (path, bytes) in &extra {
+        if !site.files.contains_key(path) {
+            emit(path, bytes)?;
+        }
     }
     Ok((total, diags))
 }

@@ -1,0 +1,57 @@
+//! `versus init`: writes a small, complete starter site (config, home page, two subjects, an
+//! article with a feature table and a side-by-side code group, a feature catalogue) that builds
+//! without warnings. The files live as real files under `src/init/` and are embedded with
+//! `include_str!`, so they can be read and edited like any site.
+//!
+//! This module only creates files in an empty folder; it never overwrites anything.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The starter site: path under the new site's root → text.
+pub const FILES: &[(&str, &str)] = &[
+    ("versus.toml", include_str!("init/versus.toml")),
+    ("content/_index.md", include_str!("init/content/_index.md")),
+    (
+        "content/features.toml",
+        include_str!("init/content/features.toml"),
+    ),
+    (
+        "content/subjects/python.md",
+        include_str!("init/content/subjects/python.md"),
+    ),
+    (
+        "content/subjects/ruby.md",
+        include_str!("init/content/subjects/ruby.md"),
+    ),
+    (
+        "content/articles/python-vs-ruby.md",
+        include_str!("init/content/articles/python-vs-ruby.md"),
+    ),
+];
+
+/// Creates the starter site in `dir` (created if missing). Refuses a folder that has anything
+/// in it, hidden files included, so nobody's work is mixed with or replaced by the starter.
+pub fn create(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(Error::Refused(format!(
+                "{} exists and is not a folder",
+                dir.display()
+            )));
+        }
+        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
+        if entries.next().is_some() {
+            return Err(Error::Refused(format!(
+                "refusing to create a site in {}: the folder is not empty. \
+                 Name a new or empty folder: `versus init my-site`",
+                dir.display()
+            )));
+        }
+    }
+    for (rel, text) in FILES {
+        crate::output::write_under(dir, rel, text.as_bytes())?;
+    }
+    Ok(())
+}

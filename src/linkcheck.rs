@@ -1,0 +1,533 @@
+//! `versus check`'s link checker: every `href`, `src`, `srcset` and `poster` in the rendered
+//! HTML must land on a file the build writes, and every `#anchor` on an `id` in that file. It
+//! works on the output, not the Markdown, so links that templates make are checked too, and
+//! links are resolved the way a static host serves them (under the base path, `dir/` →
+//! `dir/index.html`).
+//!
+//! With `--external`, links to other sites are requested too ([`check_external`]), a few at a
+//! time per host, each with a time-out.
+//!
+//! The model's own link check (for `@/` links in Markdown, with line numbers) stays in
+//! [`crate::model`]; this module only reads HTML and never writes anything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostic;
+use crate::error::Result;
+use crate::model::{Model, Target, join_rel, origin_of};
+use crate::pipeline::output_path;
+use crate::pipeline::{self, BuildOptions, BuildReport, Progress};
+
+/// `versus check`: loads and renders the site in memory exactly as `build` would (minified
+/// if configured), then checks the links of the result. Writes nothing.
+pub fn run(
+    opts: &BuildOptions,
+    external: Option<&ExternalOptions>,
+    progress: Progress,
+) -> Result<BuildReport> {
+    let start = Instant::now();
+    let (site, mut diags) = pipeline::load_site(opts)?;
+    let mut pages = 0;
+    if !diags.iter().any(Diagnostic::is_error) {
+        let collector = Collector::new();
+        let emit = |path: &str, bytes: &[u8]| -> Result<()> {
+            collector.add(path, bytes);
+            Ok(())
+        };
+        let (n, d) = pipeline::render_all(&site, &emit, progress)?;
+        pages = n;
+        let rendered_ok = !d.iter().any(Diagnostic::is_error);
+        diags.extend(d);
+        // Template errors leave pages out, and every link to them would be reported too.
+        if rendered_ok {
+            let (d, urls) = collector.check(&site.model);
+            diags.extend(d);
+            if let Some(ext) = external {
+                diags.extend(check_external(&urls, ext));
+            }
+        }
+        if origin_of(&site.model.config.base_url).is_empty() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "base_url is `{}`, not an absolute URL: sitemap.xml, atom.xml and canonical links need one",
+                    site.model.config.base_url
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .with_help("set `base_url = \"https://your.domain/\"` in versus.toml, or pass --base-url"),
+            );
+        }
+    }
+    let diags = pipeline::finish_diagnostics(diags, opts.strict);
+    Ok(BuildReport {
+        pages,
+        files: pages + site.files.len(),
+        diagnostics: diags,
+        elapsed: start.elapsed(),
+        output: pipeline::output_dir(opts, &site.model.config),
+    })
+}
+
+/// What the checker keeps of one HTML file: the targets it offers and the links it makes.
+#[derive(Debug, Default, Clone)]
+pub struct Scanned {
+    pub ids: HashSet<String>,
+    pub links: Vec<String>,
+}
+
+/// Tokenizes HTML (WHATWG rules, with script/style contents skipped) and keeps ids and links.
+pub fn scan(html: &[u8]) -> Scanned {
+    let mut emitter = html5gum::DefaultEmitter::default();
+    // Without tree construction, `<script>` and `<style>` bodies would be read as markup.
+    emitter.naively_switch_states(true);
+    let mut out = Scanned::default();
+    for token in html5gum::Tokenizer::new_with_emitter(html, emitter).flatten() {
+        let html5gum::Token::StartTag(tag) = token else {
+            continue;
+        };
+        let attr = |name: &[u8]| -> Option<String> {
+            tag.attributes
+                .get(name)
+                .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+        };
+        if let Some(id) = attr(b"id") {
+            out.ids.insert(id);
+        }
+        if &*tag.name == b"a"
+            && let Some(name) = attr(b"name")
+        {
+            out.ids.insert(name);
+        }
+        // Hints to the browser about hosts, not links to documents.
+        if &*tag.name == b"link"
+            && attr(b"rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|r| r == "preconnect" || r == "dns-prefetch")
+            })
+        {
+            continue;
+        }
+        for name in [&b"href"[..], b"src", b"poster"] {
+            if let Some(v) = attr(name) {
+                out.links.push(v);
+            }
+        }
+        if let Some(srcset) = attr(b"srcset") {
+            for candidate in srcset.split(',') {
+                if let Some(url) = candidate.split_ascii_whitespace().next() {
+                    out.links.push(url.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Gathers what the build emits, from many threads, keeping only what the check needs.
+#[derive(Default)]
+pub struct Collector {
+    files: Mutex<HashMap<String, Option<Scanned>>>,
+}
+
+impl Collector {
+    pub fn new() -> Collector {
+        Collector::default()
+    }
+
+    /// Records one output file; HTML files are scanned now so their bytes can be dropped.
+    pub fn add(&self, path: &str, bytes: &[u8]) {
+        let scanned = (path.ends_with(".html") || path.ends_with(".htm")).then(|| scan(bytes));
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(path.trim_start_matches('/').to_string(), scanned);
+        }
+    }
+
+    /// Checks every internal link and anchor. Returns the broken ones as errors, naming the
+    /// page's source file where there is one, and the external URLs found (URL → pages).
+    pub fn check(self, model: &Model) -> (Vec<Diagnostic>, BTreeMap<String, Vec<String>>) {
+        let files = self.files.into_inner().unwrap_or_default();
+        let by_output: HashMap<String, Target> = model
+            .targets()
+            .into_iter()
+            .map(|t| (output_path(&model.target_path(t)), t))
+            .collect();
+        let base_url = &model.config.base_url;
+        let base_is_absolute = !origin_of(base_url).is_empty();
+        let base_path = model.base_path.trim_end_matches('/');
+        let mut diags = Vec::new();
+        let mut external: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut pages: Vec<(&String, &Scanned)> = files
+            .iter()
+            .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))
+            .collect();
+        pages.sort_by(|a, b| a.0.cmp(b.0));
+        for (page_out, scanned) in pages {
+            let page_url = format!("{base_path}/{}", page_out.trim_end_matches("index.html"));
+            let page_dir = match page_out.rfind('/') {
+                Some(i) => &page_out[..i],
+                None => "",
+            };
+            let mut seen = HashSet::new();
+            for href in &scanned.links {
+                if !seen.insert(href.as_str()) {
+                    continue;
+                }
+                let href_t = href.trim();
+                let (before, fragment) = match href_t.split_once('#') {
+                    Some((b, f)) => (b, Some(f)),
+                    None => (href_t, None),
+                };
+                let before = before.split('?').next().unwrap_or("");
+                // A link to this very site, written out in full (canonical, feed links).
+                let before = if base_is_absolute && before.starts_with(base_url.as_str()) {
+                    format!("{base_path}/{}", &before[base_url.len()..])
+                } else if base_is_absolute && before == base_url.trim_end_matches('/') {
+                    format!("{base_path}/")
+                } else {
+                    before.to_string()
+                };
+                let lower = before.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    external
+                        .entry(before.clone())
+                        .or_default()
+                        .push(page_url.clone());
+                    continue;
+                }
+                if before.starts_with("//") {
+                    external
+                        .entry(format!("https:{before}"))
+                        .or_default()
+                        .push(page_url.clone());
+                    continue;
+                }
+                if has_scheme(&before) {
+                    continue; // mailto:, tel:, data:, javascript:, ...
+                }
+                let target_key = if before.is_empty() {
+                    Some(page_out.clone())
+                } else if let Some(rooted) = before.strip_prefix('/') {
+                    let rooted = format!("/{rooted}");
+                    if base_path.is_empty() {
+                        Some(rooted.trim_start_matches('/').to_string())
+                    } else if rooted == base_path || rooted.starts_with(&format!("{base_path}/")) {
+                        Some(
+                            rooted[base_path.len()..]
+                                .trim_start_matches('/')
+                                .to_string(),
+                        )
+                    } else {
+                        diags.push(broken(
+                            model,
+                            &by_output,
+                            page_out,
+                            &page_url,
+                            href,
+                            format!(
+                                "it is outside the site's base path {base_path}/, so it breaks when the site is served there"
+                            ),
+                        ));
+                        continue;
+                    }
+                } else {
+                    let mut joined = join_rel(page_dir, &before);
+                    if before.ends_with('/') && !joined.is_empty() {
+                        joined.push('/');
+                    }
+                    Some(joined)
+                };
+                let Some(key) = target_key else { continue };
+                let key = percent_decode(&key);
+                let Some(found) = lookup(&files, &key) else {
+                    diags.push(broken(
+                        model,
+                        &by_output,
+                        page_out,
+                        &page_url,
+                        href,
+                        "the site has no such file".to_string(),
+                    ));
+                    continue;
+                };
+                if let Some(fragment) = fragment {
+                    let fragment = percent_decode(fragment);
+                    if fragment.is_empty() || fragment == "top" {
+                        continue;
+                    }
+                    if let Some(Some(target)) = files.get(&found)
+                        && !target.ids.contains(&fragment)
+                    {
+                        let on = if found == *page_out {
+                            "this page".to_string()
+                        } else {
+                            format!("{base_path}/{}", found.trim_end_matches("index.html"))
+                        };
+                        diags.push(broken(
+                            model,
+                            &by_output,
+                            page_out,
+                            &page_url,
+                            href,
+                            format!("{on} has no element with id=\"{fragment}\""),
+                        ));
+                    }
+                }
+            }
+        }
+        (diags, external)
+    }
+}
+
+/// The output file a site path lands on, the way static hosts resolve it.
+fn lookup(files: &HashMap<String, Option<Scanned>>, key: &str) -> Option<String> {
+    let key = key.trim_start_matches('/');
+    let direct = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.to_string()
+    };
+    if files.contains_key(&direct) {
+        return Some(direct);
+    }
+    // `/a` is served as `/a/` by every common host.
+    let dir = format!("{key}/index.html");
+    files.contains_key(&dir).then_some(dir)
+}
+
+fn broken(
+    model: &Model,
+    by_output: &HashMap<String, Target>,
+    page_out: &str,
+    page_url: &str,
+    href: &str,
+    why: String,
+) -> Diagnostic {
+    let source = match by_output.get(page_out) {
+        Some(Target::Page(p)) => Some(&model.pages[*p].source),
+        _ => None,
+    };
+    match source {
+        Some(src) => {
+            let d = Diagnostic::error(format!("broken link `{href}` on {page_url}: {why}"))
+                .in_file(&src.file);
+            match src.text.lines().position(|l| l.contains(href)) {
+                Some(i) => {
+                    let col = src
+                        .text
+                        .lines()
+                        .nth(i)
+                        .and_then(|l| l.find(href))
+                        .unwrap_or(0);
+                    d.at(i + 1, col + 1, Some(&src.text))
+                }
+                None => d,
+            }
+        }
+        None => Diagnostic::error(format!(
+            "broken link `{href}` on {page_url} (a page made by a theme template): {why}"
+        ))
+        .in_file(page_out),
+    }
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) => {
+            i > 0
+                && s[..i]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && s[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(hi * 16 + lo);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// How `check --external` goes about it.
+#[derive(Debug, Clone)]
+pub struct ExternalOptions {
+    /// Whole-request time-out.
+    pub timeout: Duration,
+    /// Requests in flight to one host at a time.
+    pub per_host: usize,
+    /// Requests in flight overall.
+    pub workers: usize,
+}
+
+impl Default for ExternalOptions {
+    fn default() -> Self {
+        ExternalOptions {
+            timeout: Duration::from_secs(10),
+            per_host: 2,
+            workers: 8,
+        }
+    }
+}
+
+enum Outcome {
+    Ok,
+    Status(u16),
+    /// No answer: DNS, refused connection, time-out, TLS.
+    Unreachable(String),
+}
+
+/// Requests every external URL (HEAD, then GET where HEAD is refused). 404 and 410 are
+/// errors; other failures are warnings, since hosts block robots and networks fail. When no
+/// URL could be reached at all, the result is one warning saying so rather than one per link.
+pub fn check_external(
+    urls: &BTreeMap<String, Vec<String>>,
+    opts: &ExternalOptions,
+) -> Vec<Diagnostic> {
+    if urls.is_empty() {
+        return Vec::new();
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(opts.timeout))
+        .http_status_as_error(false)
+        .user_agent(concat!("versus-link-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    // One job per (host, lane): each job runs its URLs one after another, so a host never
+    // sees more than `per_host` requests at once.
+    let mut by_host: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for url in urls.keys() {
+        by_host
+            .entry(origin_of(url).to_ascii_lowercase())
+            .or_default()
+            .push(url);
+    }
+    let per_host = opts.per_host.max(1);
+    let mut jobs: Vec<Vec<&String>> = Vec::new();
+    for list in by_host.values() {
+        let lanes = per_host.min(list.len());
+        for lane in 0..lanes {
+            jobs.push(list.iter().skip(lane).step_by(lanes).copied().collect());
+        }
+    }
+    let jobs = Mutex::new(jobs);
+    let results: Mutex<Vec<(&String, Outcome)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..opts.workers.max(1) {
+            s.spawn(|| {
+                loop {
+                    let job = match jobs.lock() {
+                        Ok(mut j) => j.pop(),
+                        Err(_) => None,
+                    };
+                    let Some(job) = job else { break };
+                    for url in job {
+                        let outcome = request(&agent, url);
+                        if let Ok(mut r) = results.lock() {
+                            r.push((url, outcome));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by(|a, b| a.0.cmp(b.0));
+    if results
+        .iter()
+        .all(|(_, o)| matches!(o, Outcome::Unreachable(_)))
+    {
+        let first = match &results[0].1 {
+            Outcome::Unreachable(e) => e.clone(),
+            _ => String::new(),
+        };
+        return vec![
+            Diagnostic::warning(format!(
+                "could not reach any external site, so {} external link{} went unchecked: are you offline?",
+                results.len(),
+                crate::error::plural(results.len())
+            ))
+            .with_note(format!("{}: {first}", results[0].0))
+            .with_help("run `versus check --external` again with a network connection"),
+        ];
+    }
+    let mut diags = Vec::new();
+    for (url, outcome) in results {
+        let on = urls.get(url).map(|p| p.join(", ")).unwrap_or_default();
+        match outcome {
+            Outcome::Ok => {}
+            Outcome::Status(code @ (404 | 410)) => diags.push(Diagnostic::error(format!(
+                "broken external link {url} (HTTP {code}) on {on}"
+            ))),
+            Outcome::Status(code) => diags.push(Diagnostic::warning(format!(
+                "external link {url} answered HTTP {code} on {on}"
+            ))),
+            Outcome::Unreachable(e) => diags.push(Diagnostic::warning(format!(
+                "cannot reach external link {url} on {on}: {e}"
+            ))),
+        }
+    }
+    diags
+}
+
+fn request(agent: &ureq::Agent, url: &str) -> Outcome {
+    let answer = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| match r {
+        Ok(resp) => {
+            let code = resp.status().as_u16();
+            if code < 400 {
+                Outcome::Ok
+            } else {
+                Outcome::Status(code)
+            }
+        }
+        Err(e) => Outcome::Unreachable(e.to_string()),
+    };
+    match answer(agent.head(url).call()) {
+        // Some servers refuse HEAD (or answer it wrongly); ask properly before calling it broken.
+        Outcome::Status(405 | 501 | 404 | 403) => answer(agent.get(url).call()),
+        o => o,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_links_and_ids_but_not_script_bodies() {
+        let s = scan(
+            br##"<a id="x" href="/a/#b">a</a><img src="i.png" srcset="i2.png 2x, i3.png 3x">
+            <script>var s = '<a href="/nope/">';</script><a name="old"></a>
+            <link rel="preconnect" href="https://fonts.example">"##,
+        );
+        assert_eq!(s.links, ["/a/#b", "i.png", "i2.png", "i3.png"]);
+        assert!(s.ids.contains("x") && s.ids.contains("old"));
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("caf%C3%A9%20x"), "café x");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}
