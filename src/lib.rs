@@ -16,6 +16,7 @@
 //! | one page + model → HTML via Tera | [`render`] (templates from [`theme`]) |
 //! | files → output folder, atomically | [`output`] |
 //! | the stages wired together | [`pipeline`] |
+//! | `versus serve`: in-memory preview with live reload | [`serve`] |
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
@@ -30,6 +31,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod theme;
 
