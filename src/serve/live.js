@@ -96,8 +96,12 @@
     }
   }
 
+  // For tests and curious authors: is this page receiving events?
+  const state = (window.__versus = { connected: false });
+
   function handle(msg) {
     if (msg.type === "hello") {
+      state.connected = true;
       overlay(msg.errors);
       if (msg.server !== server) reload();
       else checkFresh();
@@ -154,6 +158,7 @@
   }
 
   function stop() {
+    state.connected = false;
     if (stream) { stream.close(); stream = null; }
     if (release) { release(); release = null; }
     if (channel) { channel.close(); channel = null; }

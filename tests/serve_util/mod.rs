@@ -132,6 +132,17 @@ impl Reply {
 
 /// One HTTP/1.1 request with `Connection: close`; the raw `target` is sent as is.
 pub fn request(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+    request_with_body(port, method, target, headers, None)
+}
+
+/// Like [`request`], with a JSON body.
+pub fn request_with_body(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    json: Option<&str>,
+) -> Reply {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(WAIT)).unwrap();
     let mut req =
@@ -139,10 +150,38 @@ pub fn request(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) 
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
+    if let Some(body) = json {
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
     req.push_str("\r\n");
+    req.push_str(json.unwrap_or(""));
     s.write_all(req.as_bytes()).unwrap();
+    // Read by Content-Length when there is one: some servers keep the connection open.
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read reply");
+    let mut buf = [0u8; 16384];
+    loop {
+        let n = s.read(&mut buf).expect("read reply");
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            let status_no_body = head.split(' ').nth(1).is_some_and(|c| c == "304");
+            match len {
+                _ if method == "HEAD" || status_no_body => break,
+                Some(len) if raw.len() >= end + 4 + len => break,
+                _ => {}
+            }
+        }
+    }
     parse_reply(&raw, method == "HEAD")
 }
 
