@@ -255,7 +255,17 @@ fn rebuild_loop(
         let saved_at = Instant::now();
         watcher.refresh();
         let edited = content_rels(&paths);
-        let outcome = match snapshot::build(opts, &edited) {
+        // A bug in a stage must not end live reload: report it like a build error.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            snapshot::build(opts, &edited)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::Refused(
+                "internal error while rebuilding (a bug in versus); still serving the last good pages"
+                    .into(),
+            ))
+        });
+        let outcome = match built {
             Ok(o) => o,
             Err(e) => {
                 let d = Diagnostic::error(e.to_string());
