@@ -18,6 +18,7 @@
 //! | sitemap, robots.txt, feeds, alias redirects, minifying | [`hosting`] |
 //! | files → output folder, atomically | [`output`] |
 //! | the stages wired together | [`pipeline`] |
+//! | `versus serve`: in-memory preview with live reload | [`serve`] |
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
@@ -36,6 +37,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod theme;
 

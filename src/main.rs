@@ -45,6 +45,11 @@ enum Command {
         after_help = "Examples:\n  versus check\n  versus check --strict\n  versus check --external"
     )]
     Check(CheckArgs),
+    /// Preview the site with live reload, served from memory
+    #[command(
+        after_help = "Examples:\n  versus serve --open\n  versus serve --port 8080 --drafts\n  versus serve --poll        # WSL2, Docker bind mounts, network drives"
+    )]
+    Serve(ServeArgs),
     /// Start a new site in DIR (default: the current folder), which must be empty
     #[command(after_help = "Examples:\n  versus init my-site\n  cd my-site && versus serve")]
     Init(InitArgs),
@@ -94,6 +99,31 @@ struct CheckArgs {
     external: bool,
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder (holding content/ and optionally versus.toml)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Address to listen on; 0.0.0.0 shows the site to your whole network
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Port to listen on; the next free one is taken if it is busy
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Include pages with `draft = true`
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Poll for changes instead of waiting for file system events (WSL2, Docker, network drives)
+    #[arg(long)]
+    poll: bool,
+    /// After each edit, send open browsers to the page made from the edited file
+    #[arg(long)]
+    navigate: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui {
@@ -123,6 +153,24 @@ fn main() -> ExitCode {
             run_check(&ui, &opts, external.as_ref())
         }
         Command::Init(a) => run_init(&ui, &a.dir),
+        Command::Serve(a) => {
+            let opts = versus::serve::ServeOptions {
+                root: a.root,
+                bind: a.bind,
+                port: a.port,
+                drafts: a.drafts,
+                open: a.open,
+                poll: a.poll,
+                navigate: a.navigate,
+            };
+            match versus::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    ui.print_diagnostics(&[Diagnostic::error(e.to_string())]);
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 

@@ -1,0 +1,380 @@
+//! `versus serve`: a preview server with live reload.
+//!
+//! It builds the site with the ordinary pipeline into memory ([`snapshot`]), serves it with a
+//! small pool of tiny_http workers ([`http`]), watches the inputs ([`watch`]) and after each
+//! change rebuilds, publishes the new snapshot in one atomic swap, and only then tells open
+//! browsers what to do over Server-Sent Events on the same port ([`live`]). A reload therefore
+//! never meets a half-published site.
+//!
+//! A build with errors keeps the last good pages published and sends the diagnostics to every
+//! open page, which shows them in an overlay. A failing *first* build still starts the server:
+//! every page then shows the errors until they are fixed.
+//!
+//! Nothing is read from disk to answer a request: no URL can reach a file outside the
+//! rendered site (see [`http`]).
+//!
+//! Not here: anything about rendering itself — that stays in [`crate::pipeline`].
+
+pub mod http;
+pub mod live;
+pub mod snapshot;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::diagnostics::Diagnostic;
+use crate::error::{Error, Result};
+use crate::pipeline::BuildOptions;
+use snapshot::{DiagView, Snapshot};
+
+/// What `versus serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// Poll the file system instead of waiting for its events.
+    pub poll: bool,
+    /// After an edit, send open browsers to the page made from the edited file.
+    pub navigate: bool,
+}
+
+/// What the workers serve: the last good snapshot and the current errors. Replaced whole.
+#[derive(Default)]
+pub struct Published {
+    pub snapshot: Option<Arc<Snapshot>>,
+    pub errors: Vec<DiagView>,
+}
+
+/// State shared by workers, the rebuild loop and the event hub.
+pub struct Shared {
+    published: RwLock<Arc<Published>>,
+    /// Changes on every start, so pages from an earlier run reload once after a restart.
+    pub server_id: String,
+    pub hub: live::Hub,
+}
+
+impl Shared {
+    pub fn published(&self) -> Arc<Published> {
+        self.published
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn publish(&self, p: Published) {
+        *self.published.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(p);
+    }
+}
+
+/// Set by Ctrl-C.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+#[cfg(unix)]
+fn on_ctrl_c() {
+    extern "C" fn handler(_: libc::c_int) {
+        STOP.store(true, Ordering::SeqCst);
+    }
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, handler as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, handler as *const () as libc::sighandler_t);
+    }
+}
+
+#[cfg(not(unix))]
+fn on_ctrl_c() {}
+
+/// How many requests are answered at once; an event stream holds none of them.
+const WORKERS: usize = 8;
+/// How many ports after the asked one are tried when it is taken.
+const PORT_TRIES: u16 = 20;
+
+/// Binds the asked port or the next free one.
+fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, u16)> {
+    let mut last_err = String::new();
+    for port in opts.port..opts.port.saturating_add(PORT_TRIES) {
+        match tiny_http::Server::http(SocketAddr::new(opts.bind, port)) {
+            Ok(s) => {
+                let port = s.server_addr().to_ip().map_or(port, |a| a.port());
+                if port != opts.port && opts.port != 0 {
+                    eprintln!("port {} is taken; using {port}", opts.port);
+                }
+                return Ok((s, port));
+            }
+            Err(e) => last_err = e.to_string(),
+        }
+        if opts.port == 0 {
+            break;
+        }
+    }
+    Err(Error::Refused(format!(
+        "cannot listen on {}:{} or the {PORT_TRIES} ports after it: {last_err}",
+        opts.bind, opts.port
+    )))
+}
+
+/// Runs the server until Ctrl-C.
+pub fn run(opts: &ServeOptions) -> Result<()> {
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io("open", &opts.root, e))?;
+    let (server, port) = bind(opts)?;
+    if opts.bind.is_unspecified() {
+        eprintln!(
+            "warning: listening on all interfaces ({}): anyone on your network can see the site",
+            opts.bind
+        );
+    }
+    let host = if opts.bind.is_unspecified() || opts.bind.is_loopback() {
+        "127.0.0.1".to_string()
+    } else if opts.bind.is_ipv6() {
+        format!("[{}]", opts.bind)
+    } else {
+        opts.bind.to_string()
+    };
+    let url = format!("http://{host}:{port}/");
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: opts.drafts,
+        strict: false,
+    };
+    let shared = Arc::new(Shared {
+        published: RwLock::new(Arc::new(Published::default())),
+        server_id: format!(
+            "{:x}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+                ^ u128::from(std::process::id())
+        ),
+        hub: live::Hub::default(),
+    });
+
+    // The watcher starts before the first build so that no edit made during it is lost.
+    let (tx, rx) = mpsc::channel();
+    let watcher = watch::Watcher::start(&root, opts.poll, tx)
+        .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
+
+    let start = Instant::now();
+    let outcome = snapshot::build(&build_opts, &[])?;
+    print_diagnostics(&outcome.diagnostics);
+    let errors = outcome.errors();
+    match &outcome.snapshot {
+        Some(s) => println!(
+            "built {} pages in {} ms",
+            s.pages,
+            start.elapsed().as_millis()
+        ),
+        None => eprintln!("the first build failed: serving the errors until they are fixed"),
+    }
+    shared.publish(Published {
+        snapshot: outcome.snapshot.map(Arc::new),
+        errors,
+    });
+
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let (server, shared) = (server.clone(), shared.clone());
+        std::thread::spawn(move || worker(&server, &shared));
+    }
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || shared.hub.keep_alive());
+    }
+    {
+        let (shared, navigate) = (shared.clone(), opts.navigate);
+        std::thread::spawn(move || rebuild_loop(&build_opts, &shared, watcher, &rx, navigate));
+    }
+    println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+    if opts.open {
+        open_browser(&url);
+    }
+    on_ctrl_c();
+    while !STOP.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server.unblock();
+    println!("stopped");
+    Ok(())
+}
+
+fn worker(server: &tiny_http::Server, shared: &Shared) {
+    while let Ok(request) = server.recv() {
+        if http::is_events(&request) {
+            let p = shared.published();
+            shared
+                .hub
+                .join(request, &live::hello(&shared.server_id, &p.errors));
+        } else {
+            http::respond(shared, request);
+        }
+    }
+}
+
+/// Paths under `content/` of edited files, with `/`.
+fn content_rels(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .rev()
+        .filter_map(|p| p.strip_prefix(crate::content::CONTENT_DIR).ok())
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+fn rebuild_loop(
+    opts: &BuildOptions,
+    shared: &Shared,
+    mut watcher: watch::Watcher,
+    rx: &mpsc::Receiver<Vec<PathBuf>>,
+    navigate: bool,
+) {
+    while let Ok(mut paths) = rx.recv() {
+        // Coalesce whatever else arrived meanwhile: one rebuild for a burst of saves.
+        while let Ok(more) = rx.try_recv() {
+            paths.extend(more);
+        }
+        let saved_at = Instant::now();
+        watcher.refresh();
+        let edited = content_rels(&paths);
+        // A bug in a stage must not end live reload: report it like a build error.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            snapshot::build(opts, &edited)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::Refused(
+                "internal error while rebuilding (a bug in versus); still serving the last good pages"
+                    .into(),
+            ))
+        });
+        let outcome = match built {
+            Ok(o) => o,
+            Err(e) => {
+                let d = Diagnostic::error(e.to_string());
+                print_diagnostics(std::slice::from_ref(&d));
+                let errors = vec![DiagView::from(&d)];
+                shared.hub.send(&live::errors(&errors));
+                let old = shared.published();
+                shared.publish(Published {
+                    snapshot: old.snapshot.clone(),
+                    errors,
+                });
+                continue;
+            }
+        };
+        print_diagnostics(&outcome.diagnostics);
+        let errors = outcome.errors();
+        let old = shared.published();
+        match outcome.snapshot {
+            None => {
+                eprintln!(
+                    "build failed ({} error{}): still serving the last good pages",
+                    errors.len(),
+                    crate::error::plural(errors.len())
+                );
+                shared.hub.send(&live::errors(&errors));
+                shared.publish(Published {
+                    snapshot: old.snapshot.clone(),
+                    errors,
+                });
+            }
+            Some(new) => {
+                let change = match &old.snapshot {
+                    Some(o) => snapshot::diff(o, &new, ""),
+                    None => snapshot::Change {
+                        all: true,
+                        ..Default::default()
+                    },
+                };
+                let pages = new.pages;
+                shared.publish(Published {
+                    snapshot: Some(Arc::new(new)),
+                    errors: Vec::new(),
+                });
+                let ms = saved_at.elapsed().as_millis();
+                let target = outcome.edited_page.filter(|_| navigate);
+                shared.hub.send(&json!({
+                    "type": "change",
+                    "pages": change.pages,
+                    "all": change.all,
+                    "css": change.css,
+                    "navigate": target,
+                    "ms": ms,
+                }));
+                println!(
+                    "rebuilt {pages} pages in {ms} ms: {}",
+                    describe(&change, &paths)
+                );
+            }
+        }
+    }
+}
+
+fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
+    let what = paths
+        .first()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if !change.pages.is_empty() {
+        parts.push(format!(
+            "{} page{} changed",
+            change.pages.len(),
+            crate::error::plural(change.pages.len())
+        ));
+    }
+    if !change.css.is_empty() {
+        parts.push("stylesheet swapped".to_string());
+    }
+    if change.all {
+        parts.push("reloading every page".to_string());
+    }
+    if parts.is_empty() {
+        parts.push("no output changed".to_string());
+    }
+    format!("{} ({what})", parts.join(", "))
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    use std::io::Write;
+    let mut err = anstream::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{}", d.render(true));
+    }
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("could not open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}

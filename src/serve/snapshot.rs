@@ -1,0 +1,283 @@
+//! One complete build of the site held in memory, and what changed between two of them.
+//!
+//! A [`Snapshot`] is made by the ordinary pipeline ([`pipeline::load_site`] and
+//! [`pipeline::render_all`]), so what the server shows is byte for byte what `versus build`
+//! writes. [`diff`] compares two snapshots to tell browsers what to do: reload the pages that
+//! changed, or only swap a stylesheet whose fingerprinted name changed.
+//!
+//! This module knows nothing of HTTP or of watching files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::error::Result;
+use crate::pipeline::{self, BuildOptions};
+
+/// One file ready to serve.
+pub struct Entry {
+    pub bytes: Arc<Vec<u8>>,
+    /// xxh3 of `bytes`: the base of the ETag.
+    pub hash: u64,
+}
+
+/// A complete, error-free site in memory: output path (`a/index.html`) → file.
+pub struct Snapshot {
+    pub files: HashMap<String, Entry>,
+    /// Logical asset name → fingerprinted output name, as in [`pipeline::Site::assets`].
+    pub assets: BTreeMap<String, String>,
+    /// Number of rendered targets (pages).
+    pub pages: usize,
+}
+
+/// A diagnostic as the browser overlay shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DiagView {
+    pub severity: &'static str,
+    pub message: String,
+    /// `content/a.md:3:5`, when known.
+    pub location: Option<String>,
+    pub source_line: Option<String>,
+    pub help: Option<String>,
+}
+
+impl From<&Diagnostic> for DiagView {
+    fn from(d: &Diagnostic) -> DiagView {
+        DiagView {
+            severity: if d.is_error() { "error" } else { "warning" },
+            message: d.message.clone(),
+            location: d.location(),
+            source_line: d.source_line.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
+/// What one build produced: a snapshot if it had no errors, and every diagnostic.
+pub struct Outcome {
+    pub snapshot: Option<Snapshot>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Site path (with base path) of the page made from the first of `edited` that is a page.
+    pub edited_page: Option<String>,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> Vec<DiagView> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(DiagView::from)
+            .collect()
+    }
+}
+
+/// Builds the whole site into memory. `edited` are paths relative to `content/` (with `/`)
+/// of files just saved, used only to find the page `--navigate` sends browsers to.
+pub fn build(opts: &BuildOptions, edited: &[String]) -> Result<Outcome> {
+    let (site, mut diags) = pipeline::load_site(opts)?;
+    let edited_page = edited
+        .iter()
+        .find_map(|rel| site.model.page_by_rel(rel))
+        .map(|p| site.model.url(&site.model.pages[p].path));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(Outcome {
+            snapshot: None,
+            diagnostics: pipeline::finish_diagnostics(diags, opts.strict),
+            edited_page,
+        });
+    }
+    let files = Mutex::new(HashMap::new());
+    let emit = |path: &str, bytes: &[u8]| -> Result<()> {
+        let entry = Entry {
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+            bytes: Arc::new(bytes.to_vec()),
+        };
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
+        Ok(())
+    };
+    let (pages, d) = pipeline::render_all(&site, &emit, &|_, _| {})?;
+    diags.extend(d);
+    let diagnostics = pipeline::finish_diagnostics(diags, opts.strict);
+    let snapshot = (diagnostics::count(&diagnostics).0 == 0).then(|| Snapshot {
+        files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        assets: site.assets.clone(),
+        pages,
+    });
+    Ok(Outcome {
+        snapshot,
+        diagnostics,
+        edited_page,
+    })
+}
+
+/// What browsers must do after a rebuild.
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Change {
+    /// URL paths of HTML pages whose content changed, were added or removed (`/a/`).
+    pub pages: Vec<String>,
+    /// Something every page may use changed (an image, a script): reload every page.
+    pub all: bool,
+    /// Stylesheets to swap in place: (old URL, new URL); equal URLs mean "same name, new
+    /// content" (a stylesheet linked by its plain name).
+    pub css: Vec<(String, String)>,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && !self.all && self.css.is_empty()
+    }
+}
+
+/// URL path of an output file: `a/index.html` → `/a/`, `404.html` → `/404.html`.
+pub fn url_of(base_path: &str, output_path: &str) -> String {
+    let p = output_path
+        .strip_suffix("index.html")
+        .filter(|p| p.is_empty() || p.ends_with('/'))
+        .unwrap_or(output_path);
+    format!("{base_path}/{p}")
+}
+
+/// Compares two snapshots. A page whose only change is the fingerprinted name of a stylesheet
+/// it links is not reported as changed: swapping the stylesheet is enough.
+pub fn diff(old: &Snapshot, new: &Snapshot, base_path: &str) -> Change {
+    let mut change = Change::default();
+    // Fingerprinted stylesheets that were renamed: new output name → old output name.
+    let mut renamed: Vec<(&str, &str)> = Vec::new();
+    let mut js_renamed = false;
+    for (name, new_out) in &new.assets {
+        match old.assets.get(name) {
+            Some(old_out) if old_out != new_out => {
+                if name.ends_with(".css") {
+                    renamed.push((new_out, old_out));
+                    change.css.push((
+                        format!("{base_path}/{old_out}"),
+                        format!("{base_path}/{new_out}"),
+                    ));
+                } else {
+                    js_renamed = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let renamed_outputs: Vec<&str> = renamed.iter().flat_map(|(n, o)| [*n, *o]).collect();
+    for (path, entry) in &new.files {
+        let old_entry = old.files.get(path);
+        if old_entry.is_some_and(|o| o.hash == entry.hash && o.bytes == entry.bytes) {
+            continue;
+        }
+        if path.ends_with(".html") {
+            let only_css = old_entry.is_some_and(|o| {
+                let mut text = String::from_utf8_lossy(&entry.bytes).into_owned();
+                for (new_out, old_out) in &renamed {
+                    text = text.replace(new_out, old_out);
+                }
+                text.as_bytes() == o.bytes.as_slice()
+            });
+            if !only_css {
+                change.pages.push(url_of(base_path, path));
+            }
+        } else if renamed_outputs.contains(&path.as_str()) {
+            // Covered by the stylesheet swap.
+        } else if path.ends_with(".css") && old_entry.is_some() {
+            let url = format!("{base_path}/{path}");
+            change.css.push((url.clone(), url));
+        } else {
+            change.all = true;
+        }
+    }
+    for path in old.files.keys() {
+        if new.files.contains_key(path) {
+            continue;
+        }
+        if path.ends_with(".html") {
+            change.pages.push(url_of(base_path, path));
+        } else if !renamed_outputs.contains(&path.as_str()) {
+            change.all = true;
+        }
+    }
+    change.all |= js_renamed;
+    change.pages.sort();
+    change
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(files: &[(&str, &str)], assets: &[(&str, &str)]) -> Snapshot {
+        Snapshot {
+            files: files
+                .iter()
+                .map(|(p, b)| {
+                    (
+                        p.to_string(),
+                        Entry {
+                            hash: xxhash_rust::xxh3::xxh3_64(b.as_bytes()),
+                            bytes: Arc::new(b.as_bytes().to_vec()),
+                        },
+                    )
+                })
+                .collect(),
+            assets: assets
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            pages: 0,
+        }
+    }
+
+    #[test]
+    fn url_of_index_files() {
+        assert_eq!(url_of("", "index.html"), "/");
+        assert_eq!(url_of("", "a/b/index.html"), "/a/b/");
+        assert_eq!(url_of("", "404.html"), "/404.html");
+        assert_eq!(url_of("/docs", "xindex.html"), "/docs/xindex.html");
+    }
+
+    #[test]
+    fn css_rename_alone_is_a_swap_not_a_reload() {
+        let old = snap(
+            &[
+                ("a/index.html", "<link href=/style.1.css>A"),
+                ("style.1.css", "x"),
+            ],
+            &[("style.css", "style.1.css")],
+        );
+        let new = snap(
+            &[
+                ("a/index.html", "<link href=/style.2.css>A"),
+                ("style.2.css", "y"),
+            ],
+            &[("style.css", "style.2.css")],
+        );
+        let c = diff(&old, &new, "");
+        assert_eq!(c.pages, Vec::<String>::new());
+        assert!(!c.all);
+        assert_eq!(
+            c.css,
+            vec![("/style.1.css".to_string(), "/style.2.css".to_string())]
+        );
+    }
+
+    #[test]
+    fn changed_added_and_removed_pages_are_listed() {
+        let old = snap(&[("a/index.html", "A"), ("b/index.html", "B")], &[]);
+        let new = snap(&[("a/index.html", "A2"), ("c/index.html", "C")], &[]);
+        let c = diff(&old, &new, "");
+        assert_eq!(c.pages, vec!["/a/", "/b/", "/c/"]);
+        assert!(!c.all && c.css.is_empty());
+    }
+
+    #[test]
+    fn a_changed_image_reloads_everything() {
+        let old = snap(&[("a/index.html", "A"), ("img.png", "1")], &[]);
+        let new = snap(&[("a/index.html", "A"), ("img.png", "2")], &[]);
+        assert!(diff(&old, &new, "").all);
+    }
+}

@@ -1,0 +1,437 @@
+//! `versus serve` end to end over loopback: the real binary, real HTTP, real file edits.
+
+mod common;
+mod serve_util;
+
+use common::Site;
+use serve_util::{Server, request, strip_script};
+
+const HOME: &str = "+++\ntitle = \"Home\"\n+++\nWelcome home.\n";
+const ALPHA: &str =
+    "+++\ntitle = \"Alpha\"\n[features]\n\"Speed\" = \"yes: fast\"\n+++\nAlpha is a thing.\n";
+const BETA: &str = "+++\ntitle = \"Beta\"\n[features]\n\"Speed\" = \"partial: sometimes\"\n+++\nBeta is another thing.\n";
+
+fn article(body: &str) -> String {
+    format!(
+        "+++\ntitle = \"Alpha vs Beta\"\nsubjects = [\"alpha\", \"beta\"]\n[features]\n\
+         \"Speed\" = {{ alpha = \"yes\", beta = \"partial: sometimes\" }}\n+++\n{body}\n"
+    )
+}
+
+fn site() -> Site {
+    Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/subjects/alpha.md", ALPHA),
+        ("content/subjects/beta.md", BETA),
+        (
+            "content/articles/alpha-vs-beta.md",
+            &article("First version of the comparison."),
+        ),
+    ])
+}
+
+const PAGE: &str = "/articles/alpha-vs-beta/";
+
+#[test]
+fn serves_pages_with_the_live_script_and_http_semantics() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let text = page.text();
+    assert!(text.contains("First version of the comparison."));
+    let head_end = text.find("</head>").unwrap();
+    let script = text
+        .find("<script src=\"/__versus/live.js\"")
+        .expect("script injected");
+    assert!(script < head_end, "script must be in <head>");
+
+    // The build output never has it.
+    site.run(&["build", "--base-url", &server.url]).assert_ok();
+    assert!(
+        !site
+            .read("site/articles/alpha-vs-beta/index.html")
+            .contains("__versus")
+    );
+
+    // HEAD: same headers, no body.
+    let head = request(server.port, "HEAD", PAGE, &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("etag"), page.header("etag"));
+    assert_eq!(
+        head.header("content-length").unwrap(),
+        text.len().to_string()
+    );
+
+    // ETag revalidation.
+    let etag = page.header("etag").unwrap();
+    let again = request(server.port, "GET", PAGE, &[("If-None-Match", etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let other = request(server.port, "GET", PAGE, &[("If-None-Match", "\"nope\"")]);
+    assert_eq!(other.status, 200);
+
+    // Directory without trailing slash → redirect, keeping the query.
+    let r = server.get("/articles/alpha-vs-beta?x=1");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/articles/alpha-vs-beta/?x=1"));
+
+    // The site's own 404 page, with status 404.
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    let built_404 = site.read("site/404.html");
+    assert_eq!(strip_script(&missing.body), built_404.as_bytes());
+
+    // MIME types of the other files.
+    let css: Vec<String> = server
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with(".css"))
+        .collect();
+    assert!(!css.is_empty());
+    for p in &css {
+        let r = server.get(&format!("/{p}"));
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-type"), Some("text/css; charset=utf-8"));
+    }
+    let js = server.get("/__versus/live.js");
+    assert_eq!(js.status, 200);
+    assert_eq!(
+        js.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(js.text().contains("EventSource"));
+
+    let post = request(server.port, "POST", PAGE, &[]);
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn no_path_outside_the_site_is_reachable() {
+    let site = site();
+    site.write("secret.txt", "TOP SECRET");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/passwd", site.path("passwd-link")).unwrap();
+    let server = Server::start(site.root(), &[]);
+    let bad = [
+        "/../secret.txt",
+        "/articles/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/articles%2f..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/secret.txt%00.html",
+        "/%zz",
+    ];
+    for target in bad {
+        let r = request(server.port, "GET", target, &[]);
+        assert_eq!(r.status, 400, "{target} → {}", r.status);
+        assert!(!r.text().contains("TOP SECRET") && !r.text().contains("root:"));
+    }
+    // Well-formed paths to files that exist on disk but are not part of the site.
+    for target in [
+        "/secret.txt",
+        "/etc/passwd",
+        "/passwd-link",
+        "/content/subjects/alpha.md",
+    ] {
+        let r = request(server.port, "GET", target, &[]);
+        assert_eq!(r.status, 404, "{target} → {}", r.status);
+        assert!(!r.text().contains("TOP SECRET") && !r.text().contains("root:"));
+    }
+    // An absolute-form request target is refused too.
+    let r = request(server.port, "GET", "http://127.0.0.1/etc/passwd", &[]);
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn an_edit_is_published_before_the_reload_event() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Second version, freshly saved."),
+    );
+    let e = events.wait_page(PAGE);
+    assert_eq!(e["all"], false, "{e}");
+    // The moment the event arrives, the page is the new one.
+    assert!(
+        server
+            .get(PAGE)
+            .text()
+            .contains("Second version, freshly saved.")
+    );
+    assert!(server.stdout().contains("rebuilt"), "{}", server.stdout());
+
+    // A swap file alone triggers nothing; an editor's rename-over save is seen.
+    site.write("content/articles/.alpha-vs-beta.md.swp", "junk");
+    let tmp = site.path("content/articles/alpha-vs-beta.md.tmp");
+    std::fs::write(&tmp, article("Third version, saved by rename.")).unwrap();
+    std::fs::rename(&tmp, site.path("content/articles/alpha-vs-beta.md")).unwrap();
+    events.wait_page(PAGE);
+    assert!(
+        server
+            .get(PAGE)
+            .text()
+            .contains("Third version, saved by rename.")
+    );
+
+    // A new article appears, a deleted one is gone.
+    site.write(
+        "content/articles/gamma.md",
+        "+++\ntitle = \"Gamma\"\n+++\nNew page.\n",
+    );
+    events.wait_page("/articles/gamma/");
+    assert_eq!(server.get("/articles/gamma/").status, 200);
+    std::fs::remove_file(site.path("content/articles/gamma.md")).unwrap();
+    events.wait_page("/articles/gamma/");
+    assert_eq!(server.get("/articles/gamma/").status, 404);
+}
+
+#[test]
+fn stylesheet_changes_are_swapped_not_reloaded() {
+    let site = site();
+    site.write("static/extra.css", "body { color: red }");
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    site.write("static/extra.css", "body { color: blue }");
+    let e = events.wait("change");
+    assert_eq!(e["pages"].as_array().unwrap().len(), 0, "{e}");
+    assert_eq!(e["all"], false, "{e}");
+    // The fingerprinted name changed; the plain name (for hand-written links) is kept.
+    let css = e["css"].as_array().unwrap();
+    let renamed = css
+        .iter()
+        .find(|p| p[0] != p[1])
+        .expect("a renamed stylesheet");
+    assert!(
+        css.iter()
+            .any(|p| p[0] == "/extra.css" && p[1] == "/extra.css"),
+        "{e}"
+    );
+    let new = renamed[1].as_str().unwrap();
+    assert!(new.starts_with("/extra.") && new.ends_with(".css"), "{new}");
+    assert_eq!(server.get(new).text(), "body { color: blue }");
+}
+
+#[test]
+fn build_errors_keep_the_last_good_pages_and_are_reported() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        "+++\ntitle = \"Alpha vs Beta\"\nsubjects = [\"alpha\", \n+++\nBroken.\n",
+    );
+    let e = events.wait("errors");
+    let err = &e["errors"][0];
+    assert_eq!(
+        err["location"], "content/articles/alpha-vs-beta.md:3:21",
+        "{e}"
+    );
+    assert!(err["message"].as_str().unwrap().contains("TOML"), "{e}");
+    assert_eq!(err["source_line"], "subjects = [\"alpha\", ", "{e}");
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("First version of the comparison."));
+    // A browser connecting now learns about the errors at once.
+    let late = serve_util::Events::connect(server.port);
+    drop(late);
+
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Fixed and better."),
+    );
+    events.wait_page(PAGE);
+    assert!(server.get(PAGE).text().contains("Fixed and better."));
+}
+
+#[test]
+fn a_failed_first_build_still_serves_the_errors() {
+    let site = site();
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        "+++\ntitle = \"Alpha vs Beta\"\nsubjects = [\"alpha\", \n+++\nBroken.\n",
+    );
+    let server = Server::start(site.root(), &[]);
+    let r = server.get(PAGE);
+    assert_eq!(r.status, 500);
+    let doc = scraper::Html::parse_document(&r.text());
+    let items = common::texts(&doc, "li");
+    assert!(
+        items
+            .iter()
+            .any(|t| t.contains("content/articles/alpha-vs-beta.md:3:21")),
+        "{items:?}"
+    );
+    assert!(r.text().contains("data-fallback=\"1\""));
+    let events = server.events();
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Now it works."),
+    );
+    events.wait("change");
+    let r = server.get(PAGE);
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("Now it works."));
+}
+
+#[test]
+fn open_event_streams_do_not_starve_page_requests() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    // More streams than the server has workers.
+    let streams: Vec<_> = (0..20).map(|_| server.events()).collect();
+    for _ in 0..5 {
+        assert_eq!(server.get(PAGE).status, 200);
+    }
+    drop(streams);
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_one() {
+    let site = site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let server = Server::start_port(site.root(), port, &[]);
+    assert_ne!(server.port, port);
+    assert!(
+        server.stderr().contains(&format!("port {port} is taken")),
+        "{}",
+        server.stderr()
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn binding_all_interfaces_warns() {
+    let site = site();
+    let server = Server::start(site.root(), &["--bind", "0.0.0.0"]);
+    assert!(
+        server
+            .stderr()
+            .contains("warning: listening on all interfaces"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn navigate_sends_browsers_to_the_edited_page() {
+    let site = site();
+    let server = Server::start(site.root(), &["--navigate"]);
+    let events = server.events();
+    site.write(
+        "content/subjects/beta.md",
+        &BETA.replace("another", "a changed"),
+    );
+    let e = events.wait("change");
+    assert_eq!(e["navigate"], "/subjects/beta/", "{e}");
+}
+
+/// Served bytes (minus the injected script) == what `versus build` writes, after each edit.
+fn assert_same_as_build(site: &Site, server: &Server) {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("site");
+    site.run(&[
+        "build",
+        "--base-url",
+        &server.url,
+        "--output",
+        out_dir.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let mut built: Vec<String> = walkdir(&out_dir)
+        .into_iter()
+        .filter(|p| p != ".versus-output")
+        .collect();
+    built.sort();
+    let served = server.paths();
+    assert_eq!(served, built, "served and built file sets differ");
+    for p in &served {
+        let r = server.get(&format!("/{p}"));
+        assert_eq!(r.status, 200, "{p}");
+        let want = std::fs::read(out_dir.join(p)).unwrap();
+        assert!(strip_script(&r.body) == want, "{p} differs from the build");
+    }
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn served_site_equals_a_fresh_build_after_every_edit() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    assert_same_as_build(&site, &server);
+
+    // Add an article.
+    site.write(
+        "content/articles/gamma.md",
+        "+++\ntitle = \"Gamma\"\nsubjects = [\"alpha\"]\n[features]\n\"Size\" = { alpha = \"small\" }\n+++\nSee [Alpha](@/subjects/alpha.md).\n",
+    );
+    events.wait_page("/articles/gamma/");
+    assert_same_as_build(&site, &server);
+
+    // Modify it.
+    site.write(
+        "content/articles/gamma.md",
+        "+++\ntitle = \"Gamma, revised\"\nsubjects = [\"alpha\", \"beta\"]\n[features]\n\"Size\" = { alpha = \"small\", beta = \"large\" }\n+++\nRevised.\n",
+    );
+    events.wait_page("/articles/gamma/");
+    assert_same_as_build(&site, &server);
+
+    // Change a subject.
+    site.write(
+        "content/subjects/beta.md",
+        &BETA.replace("Beta is", "Beta, renamed, is"),
+    );
+    events.wait_page("/subjects/beta/");
+    assert_same_as_build(&site, &server);
+
+    // Delete the article.
+    std::fs::remove_file(site.path("content/articles/gamma.md")).unwrap();
+    events.wait_page("/articles/gamma/");
+    assert_same_as_build(&site, &server);
+
+    // Override a template (a folder that did not exist when the server started).
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    site.write(
+        "templates/base.html",
+        &base.replace("<body>", "<body><p class=\"banner\">Preview</p>"),
+    );
+    events.wait_page(PAGE);
+    assert!(server.get(PAGE).text().contains("class=\"banner\""));
+    assert_same_as_build(&site, &server);
+
+    // Change the config.
+    site.write("versus.toml", "title = \"Renamed site\"\n");
+    events.wait_page(PAGE);
+    assert_same_as_build(&site, &server);
+}
