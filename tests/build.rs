@@ -50,6 +50,19 @@ fn site_with(article: &str) -> Site {
     ])
 }
 
+/// Output bytes with "line N" source references blanked out.
+fn without_line_numbers(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_ref();
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = rest[i + 5..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The `<main>` of a page, as text with whitespace normalised.
 fn main_text(site: &Site, rel: &str) -> String {
     texts(&site.html(rel), "main").join(" ")
@@ -69,8 +82,11 @@ fn toml_and_yaml_front_matter_give_the_same_site() {
         "same files"
     );
     for (path, bytes) in &t {
-        assert!(
-            &y[path] == bytes,
+        // Statements link back to the line they were written on, and the two formats put
+        // the same rows on different lines: that is the only difference allowed.
+        assert_eq!(
+            without_line_numbers(&y[path]),
+            without_line_numbers(bytes),
             "{path} differs between TOML and YAML front matter"
         );
     }
