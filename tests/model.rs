@@ -159,6 +159,31 @@ fn table(doc: &Html) -> Table<'_> {
     Table { head, rows }
 }
 
+/// A table cell as a reader hears it: each piece of text a word apart, so the badge's icon
+/// and word (separate spans with no space between them) read "✓ Yes", then value, note,
+/// `since` and links.
+fn cell_text(e: ElementRef) -> String {
+    e.text()
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The level a cell shows, as the theme marks it for styling and sorting.
+fn level<'a>(e: ElementRef<'a>) -> &'a str {
+    e.value().attr("data-level").unwrap_or("")
+}
+
+/// The row of a table in `<main>` whose row header links to `href`.
+fn row_linking<'a>(doc: &'a Html, href: &str) -> ElementRef<'a> {
+    doc.select(&sel("main tr"))
+        .find(|tr| {
+            tr.select(&sel("th[scope=row] a"))
+                .any(|a| a.value().attr("href") == Some(href))
+        })
+        .unwrap_or_else(|| panic!("no row for {href}"))
+}
+
 fn hrefs(e: ElementRef) -> Vec<String> {
     e.select(&sel("a[href]"))
         .filter_map(|a| a.value().attr("href").map(str::to_string))
@@ -204,14 +229,18 @@ fn article_table_shows_every_cell_form() {
         ]
     );
     assert_eq!(hrefs(t.rows[0].0), ["/features/built-in-orm/"]);
-    let cell = |r: usize, c: usize| text_of(t.rows[r].1[c]);
+    let cell = |r: usize, c: usize| cell_text(t.rows[r].1[c]);
+    let lvl = |r: usize, c: usize| level(t.rows[r].1[c]);
     // "yes: note" and "plugin: note": icon + word + note.
     assert_eq!(cell(0, 0), "✓ Yes Django ORM");
-    assert_eq!(cell(0, 1), "＋ Plugin Flask-SQLAlchemy");
+    assert_eq!(lvl(0, 0), "yes");
+    assert_eq!(cell(0, 1), "+ Plugin Flask-SQLAlchemy");
+    assert_eq!(lvl(0, 1), "plugin");
     // A boolean, and a table with support, note, since and link.
     assert_eq!(cell(1, 0), "✓ Yes");
+    assert_eq!(lvl(1, 0), "yes");
     assert!(
-        cell(1, 1).starts_with("＋ Plugin Flask-Admin"),
+        cell(1, 1).starts_with("+ Plugin Flask-Admin"),
         "{}",
         cell(1, 1)
     );
@@ -221,14 +250,24 @@ fn article_table_shows_every_cell_form() {
     assert_eq!(cell(2, 0), "Django Template Language");
     assert_eq!(cell(2, 1), "Jinja2");
     assert_eq!(cell(3, 0), "80000");
+    assert_eq!(lvl(3, 0), "text");
+    assert!(t.rows[2].1[0].select(&sel(".badge")).next().is_none());
     // A subject without a cell in a row.
     assert_eq!(cell(4, 0), "◐ Partial");
     assert_eq!(cell(4, 1).to_lowercase(), "not stated");
+    assert_eq!(lvl(4, 1), "none");
     // Badges never rely on colour alone: the word is in the text, the icon is decoration.
     for (_, cells) in &t.rows {
         for c in cells {
-            for b in c.select(&sel("[aria-hidden=true]")) {
-                assert!(text_of(b).chars().count() <= 2, "icon {:?}", text_of(b));
+            for b in c.select(&sel(".badge")) {
+                let icon: String = b.select(&sel("[aria-hidden=true]")).map(text_of).collect();
+                assert!(icon.chars().count() <= 2, "icon {icon:?}");
+                let word = text_of(b).replacen(&icon, "", 1);
+                assert!(
+                    word.chars().filter(|c| c.is_alphabetic()).count() >= 2,
+                    "a badge without a word: {:?}",
+                    text_of(b)
+                );
             }
         }
     }
@@ -287,9 +326,10 @@ fn yaml_rows_keep_written_order_too() {
     let t = table(&doc);
     let labels: Vec<String> = t.rows.iter().map(|(th, _)| text_of(*th)).collect();
     assert_eq!(labels, ["Template engine", "Async views", "Built-in ORM"]);
-    assert_eq!(text_of(t.rows[1].1[0]), "✓ Yes");
-    assert_eq!(text_of(t.rows[2].1[0]), "✗ No");
-    assert_eq!(text_of(t.rows[1].1[1]), "◐ Partial via extras");
+    assert_eq!(cell_text(t.rows[1].1[0]), "✓ Yes");
+    assert_eq!(cell_text(t.rows[2].1[0]), "✗ No");
+    assert_eq!(cell_text(t.rows[1].1[1]), "◐ Partial via extras");
+    assert_eq!(level(t.rows[2].1[1]), "plugin");
 }
 
 #[test]
@@ -303,24 +343,28 @@ fn subject_page_gathers_facts_statements_articles_and_pairs() {
         assert!(text.contains(fact), "{fact:?} missing: {text}");
     }
     assert!(hrefs(main).contains(&"https://django.example/".to_string()));
-    // Statements grouped by feature group, in catalogue order of the groups.
-    let groups = texts(&doc, "main h2");
-    let pos = |g: &str| {
-        groups
-            .iter()
-            .position(|x| x == g)
-            .unwrap_or_else(|| panic!("no {g} in {groups:?}"))
-    };
-    assert!(
-        pos("Data") < pos("Tools")
-            && pos("Tools") < pos("Views")
-            && pos("Views") < pos("Community")
+    // Statements grouped by feature group, in catalogue order of the groups: each group is a
+    // table body headed by the group's name, holding a row per feature of that group.
+    let groups: Vec<(String, Vec<String>)> = main
+        .select(&sel("table tbody"))
+        .filter_map(|body| {
+            let name = text_of(body.select(&sel("th[scope=colgroup]")).next()?);
+            let features = body.select(&sel("th[scope=row]")).map(text_of).collect();
+            Some((name, features))
+        })
+        .collect();
+    let names: Vec<&str> = groups.iter().map(|(g, _)| g.as_str()).collect();
+    assert_eq!(names, ["Data", "Tools", "Views", "Community"], "{groups:?}");
+    assert_eq!(groups[0].1, ["Built-in ORM"], "{groups:?}");
+    assert_eq!(
+        groups[2].1,
+        ["Template engine", "Async views"],
+        "{groups:?}"
     );
     // Every statement links to the page that made it: the ORM is stated by two articles.
-    let orm = main
-        .select(&sel("li"))
-        .find(|li| hrefs(*li).contains(&"/features/built-in-orm/".to_string()))
-        .expect("an ORM entry");
+    let orm = row_linking(&doc, "/features/built-in-orm/");
+    let statements: Vec<ElementRef> = orm.select(&sel(".statements li")).collect();
+    assert_eq!(statements.len(), 2, "{}", text_of(orm));
     let sources = hrefs(orm);
     assert!(
         sources.contains(&"/articles/django-vs-flask/".to_string()),
@@ -331,12 +375,12 @@ fn subject_page_gathers_facts_statements_articles_and_pairs() {
         "{sources:?}"
     );
     // Its own table counts as a statement, said by the subject page.
-    let asyncv = main
-        .select(&sel("li"))
-        .find(|li| hrefs(*li).contains(&"/features/async-views/".to_string()))
-        .expect("an async entry");
-    assert!(text_of(asyncv).contains("since 3.1"), "{}", text_of(asyncv));
-    assert!(hrefs(asyncv).contains(&"/subjects/django/".to_string()));
+    let asyncv = row_linking(&doc, "/features/async-views/");
+    let own = asyncv
+        .select(&sel(".statements li"))
+        .find(|li| hrefs(*li).contains(&"/subjects/django/".to_string()))
+        .unwrap_or_else(|| panic!("no statement said by the subject page: {}", text_of(asyncv)));
+    assert_eq!(cell_text(own), "◐ Partial since 3.1 Said in Django");
     // Articles comparing it, and its pair pages.
     let links = hrefs(main);
     for l in [
@@ -361,10 +405,11 @@ fn feature_page_lists_each_subject_with_level_note_and_source() {
             .any(|p| p == "Maps database tables to classes.")
     );
     let t = table(&doc);
+    // A row per subject: its verdict (first cell), then the statements it rests on.
     let rows: Vec<(String, String)> = t
         .rows
         .iter()
-        .map(|(th, tds)| (text_of(*th), text_of(tds[0])))
+        .map(|(th, tds)| (text_of(*th), cell_text(tds[0])))
         .collect();
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert_eq!(rows[0].0, "Django");
@@ -372,13 +417,20 @@ fn feature_page_lists_each_subject_with_level_note_and_source() {
     assert_eq!(rows[1].0, "FastAPI");
     assert!(rows[1].1.starts_with("✗ No"), "{rows:?}");
     assert_eq!(rows[2].0, "Flask");
-    assert!(rows[2].1.starts_with("＋ Plugin"), "{rows:?}");
-    // Each level links to the page that said it.
-    let said = hrefs(t.rows[0].1[0]);
+    assert!(rows[2].1.starts_with("+ Plugin"), "{rows:?}");
+    let levels: Vec<&str> = t.rows.iter().map(|(_, tds)| level(tds[0])).collect();
+    assert_eq!(levels, ["yes", "no", "plugin"]);
+    // Each level links to the page that said it: Django's ORM is stated by two articles.
+    let said = hrefs(t.rows[0].1[1]);
     assert!(
-        said.iter()
-            .any(|h| h == "/articles/django-vs-flask/" || h == "/articles/all-three/"),
+        said.contains(&"/articles/django-vs-flask/".to_string())
+            && said.contains(&"/articles/all-three/".to_string()),
         "{said:?}"
+    );
+    assert!(
+        cell_text(t.rows[0].1[1]).contains("✓ Yes Django ORM"),
+        "{}",
+        cell_text(t.rows[0].1[1])
     );
     // Notes, `since` and links come along.
     let admin = site.html("site/features/admin-interface/index.html");
@@ -388,9 +440,9 @@ fn feature_page_lists_each_subject_with_level_note_and_source() {
         .iter()
         .find(|(th, _)| text_of(*th) == "Flask")
         .expect("a Flask row");
-    let cell = text_of(flask.1[0]);
+    let cell = cell_text(flask.1[0]);
     assert!(
-        cell.starts_with("＋ Plugin Flask-Admin") && cell.contains("1.0"),
+        cell.starts_with("+ Plugin Flask-Admin") && cell.contains("1.0"),
         "{cell}"
     );
     let links = hrefs(flask.1[0]);
@@ -398,10 +450,19 @@ fn feature_page_lists_each_subject_with_level_note_and_source() {
         links.contains(&"https://flask-admin.example/".to_string()),
         "{links:?}"
     );
+    let said = hrefs(flask.1[1]);
     assert!(
-        links.contains(&"/articles/django-vs-flask/".to_string()),
-        "{links:?}"
+        said.contains(&"/articles/django-vs-flask/".to_string()),
+        "{said:?}"
     );
+    // A subject nobody wrote about for this feature says so.
+    let fastapi = t
+        .rows
+        .iter()
+        .find(|(th, _)| text_of(*th) == "FastAPI")
+        .expect("a FastAPI row");
+    assert_eq!(cell_text(fastapi.1[0]).to_lowercase(), "not stated");
+    assert_eq!(level(fastapi.1[0]), "none");
     // The alias did not make a second feature.
     assert!(!site.exists("site/features/orm/index.html"));
     let index = texts(&site.html("site/features/index.html"), "main li a");
@@ -442,14 +503,43 @@ fn matrix_holds_all_subjects_by_all_features_grouped() {
 #[test]
 fn pair_page_puts_differences_first_and_links_the_articles() {
     let site = compare_site();
-    let doc = site.html("site/compare/django-vs-flask/index.html");
-    let t = table(&doc);
-    let cols: Vec<String> = t.head.iter().skip(1).map(|e| text_of(*e)).collect();
-    assert_eq!(cols, ["Django", "Flask"]);
-    let labels: Vec<String> = t.rows.iter().map(|(th, _)| text_of(*th)).collect();
-    assert_eq!(labels.len(), 5, "{labels:?}");
+    let html = site.read("site/compare/django-vs-flask/index.html");
+    let doc = Html::parse_document(&html);
+    // Two tables: where they differ, then where they agree.
+    let section = |id: &str| -> Vec<String> {
+        let t = doc
+            .select(&sel(&format!("main h2#{id} + .table-wrap table")))
+            .next()
+            .unwrap_or_else(|| panic!("no table after h2#{id}"));
+        let cols: Vec<String> = t.select(&sel("thead th")).skip(1).map(text_of).collect();
+        assert_eq!(cols, ["Django", "Flask"]);
+        t.select(&sel("tbody th[scope=row]")).map(text_of).collect()
+    };
+    let (differences, same) = (section("differences"), section("same"));
+    assert!(html.find("id=\"differences\"") < html.find("id=\"same\""));
     // Both are "partial" on async views: the one row that agrees comes last.
-    assert_eq!(labels.last().unwrap(), "Async views", "{labels:?}");
+    assert_eq!(same, ["Async views"], "{differences:?} / {same:?}");
+    assert_eq!(differences.len(), 4, "{differences:?}");
+    assert!(!differences.contains(&"Async views".to_string()));
+    let t = table(&doc);
+    // Each cell: icon and word, and the page that said it.
+    let (orm, cells) = &t.rows[0];
+    assert_eq!(text_of(*orm), "Built-in ORM");
+    assert!(
+        cell_text(cells[0]).starts_with("✓ Yes"),
+        "{}",
+        cell_text(cells[0])
+    );
+    assert!(
+        cell_text(cells[1]).starts_with("+ Plugin"),
+        "{}",
+        cell_text(cells[1])
+    );
+    assert_eq!((level(cells[0]), level(cells[1])), ("yes", "plugin"));
+    for c in cells {
+        let said = hrefs(*c);
+        assert!(said.iter().any(|h| h.starts_with("/articles/")), "{said:?}");
+    }
     // The articles that compare both (fastapi.md compares FastAPI and Flask only).
     assert_eq!(
         list_after(&doc, "Articles"),

@@ -422,10 +422,17 @@ fn served_site_equals_a_fresh_build_after_every_edit() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
     )
     .unwrap();
-    site.write(
-        "templates/base.html",
-        &base.replace("<body>", "<body><p class=\"banner\">Preview</p>"),
+    // Right after the opening `<body …>` tag, whatever attributes the theme gives it.
+    let body_end = base
+        .find("<body")
+        .and_then(|i| base[i..].find('>').map(|j| i + j + 1));
+    let body_end = body_end.expect("the default base template has a <body> tag");
+    let overridden = format!(
+        "{}<p class=\"banner\">Preview</p>{}",
+        &base[..body_end],
+        &base[body_end..]
     );
+    site.write("templates/base.html", &overridden);
     events.wait_page(PAGE);
     assert!(server.get(PAGE).text().contains("class=\"banner\""));
     assert_same_as_build(&site, &server);

@@ -3,7 +3,8 @@
 //! A [`Snapshot`] is made by the ordinary pipeline ([`pipeline::load_site`] and
 //! [`pipeline::render_all`]), so what the server shows is byte for byte what `versus build`
 //! writes. [`diff`] compares two snapshots to tell browsers what to do: reload the pages that
-//! changed, or only swap a stylesheet whose fingerprinted name changed.
+//! changed, only swap a stylesheet whose fingerprinted name changed, reload every page when a
+//! script or image changed, and do nothing for data files no page shows (see [`Kind`]).
 //!
 //! This module knows nothing of HTTP or of watching files.
 
@@ -133,6 +134,36 @@ impl Change {
     }
 }
 
+/// How a changed output file affects the pages open in browsers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An HTML page: reload the tabs showing it.
+    Page,
+    /// A stylesheet: swap it in place.
+    Stylesheet,
+    /// Something pages load and run or show (a script, an image, a font): reload every page.
+    Asset,
+    /// A file read by other programs or fetched on demand, never by a page as it loads: the
+    /// search index, feeds, the sitemap, robots.txt. Every rebuild rewrites some of these, so
+    /// reloading for them would reload every tab after every edit.
+    Data,
+}
+
+impl Kind {
+    pub fn of(output_path: &str) -> Kind {
+        let ext = output_path
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "html" | "htm" => Kind::Page,
+            "css" => Kind::Stylesheet,
+            "json" | "xml" | "txt" | "rss" | "atom" | "webmanifest" | "map" => Kind::Data,
+            _ => Kind::Asset,
+        }
+    }
+}
+
 /// URL path of an output file: `a/index.html` → `/a/`, `404.html` → `/404.html`.
 pub fn url_of(base_path: &str, output_path: &str) -> String {
     let p = output_path
@@ -151,17 +182,17 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base_path: &str) -> Change {
     let mut js_renamed = false;
     for (name, new_out) in &new.assets {
         match old.assets.get(name) {
-            Some(old_out) if old_out != new_out => {
-                if name.ends_with(".css") {
+            Some(old_out) if old_out != new_out => match Kind::of(name) {
+                Kind::Stylesheet => {
                     renamed.push((new_out, old_out));
                     change.css.push((
                         format!("{base_path}/{old_out}"),
                         format!("{base_path}/{new_out}"),
                     ));
-                } else {
-                    js_renamed = true;
                 }
-            }
+                Kind::Data => {}
+                Kind::Page | Kind::Asset => js_renamed = true,
+            },
             _ => {}
         }
     }
@@ -171,7 +202,8 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base_path: &str) -> Change {
         if old_entry.is_some_and(|o| o.hash == entry.hash && o.bytes == entry.bytes) {
             continue;
         }
-        if path.ends_with(".html") {
+        let kind = Kind::of(path);
+        if kind == Kind::Page {
             let only_css = old_entry.is_some_and(|o| {
                 let mut text = String::from_utf8_lossy(&entry.bytes).into_owned();
                 for (new_out, old_out) in &renamed {
@@ -182,9 +214,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base_path: &str) -> Change {
             if !only_css {
                 change.pages.push(url_of(base_path, path));
             }
-        } else if renamed_outputs.contains(&path.as_str()) {
-            // Covered by the stylesheet swap.
-        } else if path.ends_with(".css") && old_entry.is_some() {
+        } else if kind == Kind::Data || renamed_outputs.contains(&path.as_str()) {
+            // Nothing to reload, or covered by the stylesheet swap.
+        } else if kind == Kind::Stylesheet && old_entry.is_some() {
             let url = format!("{base_path}/{path}");
             change.css.push((url.clone(), url));
         } else {
@@ -195,10 +227,11 @@ pub fn diff(old: &Snapshot, new: &Snapshot, base_path: &str) -> Change {
         if new.files.contains_key(path) {
             continue;
         }
-        if path.ends_with(".html") {
-            change.pages.push(url_of(base_path, path));
-        } else if !renamed_outputs.contains(&path.as_str()) {
-            change.all = true;
+        match Kind::of(path) {
+            Kind::Page => change.pages.push(url_of(base_path, path)),
+            Kind::Data => {}
+            _ if renamed_outputs.contains(&path.as_str()) => {}
+            _ => change.all = true,
         }
     }
     change.all |= js_renamed;
@@ -272,6 +305,55 @@ mod tests {
         let c = diff(&old, &new, "");
         assert_eq!(c.pages, vec!["/a/", "/b/", "/c/"]);
         assert!(!c.all && c.css.is_empty());
+    }
+
+    #[test]
+    fn data_files_no_page_loads_reload_nothing() {
+        let old = snap(
+            &[
+                ("a/index.html", "A"),
+                ("search-index.json", "[1]"),
+                ("atom.xml", "<feed/>"),
+                ("sitemap.xml", "<urlset/>"),
+                ("robots.txt", "Allow: /"),
+            ],
+            &[],
+        );
+        let new = snap(
+            &[
+                ("a/index.html", "A2"),
+                ("search-index.json", "[2]"),
+                ("atom.xml", "<feed>2</feed>"),
+                ("sitemap-1.xml", "<urlset/>"),
+                ("robots.txt", "Allow: /\nSitemap: x"),
+            ],
+            &[],
+        );
+        let c = diff(&old, &new, "");
+        assert_eq!(c.pages, vec!["/a/"]);
+        assert!(!c.all, "{c:?}");
+        assert!(c.css.is_empty());
+        assert!(diff(&new, &old, "").pages == vec!["/a/"] && !diff(&new, &old, "").all);
+    }
+
+    #[test]
+    fn a_changed_script_reloads_everything() {
+        let old = snap(&[("a/index.html", "A"), ("site.js", "1")], &[]);
+        let new = snap(&[("a/index.html", "A"), ("site.js", "2")], &[]);
+        assert!(diff(&old, &new, "").all);
+        assert!(diff(&old, &snap(&[("a/index.html", "A")], &[]), "").all);
+    }
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(Kind::of("a/index.html"), Kind::Page);
+        assert_eq!(Kind::of("style.1a2b.css"), Kind::Stylesheet);
+        assert_eq!(Kind::of("search.1a2b.js"), Kind::Asset);
+        assert_eq!(Kind::of("favicon.svg"), Kind::Asset);
+        assert_eq!(Kind::of("LICENSE"), Kind::Asset);
+        assert_eq!(Kind::of("search-index.json"), Kind::Data);
+        assert_eq!(Kind::of("tags/x/atom.xml"), Kind::Data);
+        assert_eq!(Kind::of("robots.txt"), Kind::Data);
     }
 
     #[test]
