@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, unit and integration tests, and the showcase site in
-# strict mode. This is the command in the README and the one CI runs.
+# Runs every test: formatting, lints, unit and integration tests (including the end-to-end
+# test of `versus serve` in headless Chromium), the showcase site built with --strict, the Nu
+# HTML Checker over every page, and the theme's browser tests (axe-core, matrix, search).
+# This is the command in the README and the one CI runs (.ci/run installs what it needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked
-cargo run --locked --quiet -- build --strict --quiet --output "${TMPDIR:-/tmp}/versus-showcase-check"
+cargo test --locked --no-fail-fast
+site="${TMPDIR:-/tmp}/versus-showcase-check"
+cargo run --locked --quiet -- build --strict --quiet --output "$site"
+cargo run --locked --quiet -- check --strict --quiet
+scripts/validate-html.sh "$site"
+scripts/browser-tests.sh
