@@ -66,6 +66,7 @@ pub fn run(
         diagnostics: diags,
         elapsed: start.elapsed(),
         output: pipeline::output_dir(opts, &site.model.config),
+        stages: Vec::new(),
     })
 }
 

@@ -958,38 +958,60 @@ impl Model {
 
     /// Related pages: articles sharing the most subjects, at most [`RELATED_MAX`].
     fn build_related(&mut self) {
-        let related: Vec<Vec<PageId>> = (0..self.pages.len())
+        // One rank per page for "newest first, then by path", computed once: comparing dates
+        // and paths inside every page's candidate sort cost ~10^9 string comparisons at 10,000
+        // pages (every page shares a subject with thousands of others).
+        let mut order: Vec<PageId> = (0..self.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (&self.pages[a], &self.pages[b]);
+            pb.source
+                .front
+                .date
+                .cmp(&pa.source.front.date)
+                .then_with(|| pa.source.rel.cmp(&pb.source.rel))
+        });
+        let mut rank = vec![0usize; self.pages.len()];
+        for (r, &p) in order.iter().enumerate() {
+            rank[p] = r;
+        }
+        let n = self.pages.len();
+        let related: Vec<Vec<PageId>> = (0..n)
             .into_par_iter()
-            .map(|pid| {
-                let page = &self.pages[pid];
-                if page.kind != SourceKind::Article || page.subjects.is_empty() {
-                    return Vec::new();
-                }
-                let mut counts: HashMap<PageId, usize> = HashMap::new();
-                for &s in &page.subjects {
-                    for &other in &self.subjects[s].articles {
-                        if other != pid {
-                            *counts.entry(other).or_default() += 1;
+            .map_init(
+                || (vec![0u16; n], Vec::new()),
+                |(counts, touched), pid| {
+                    let page = &self.pages[pid];
+                    if page.kind != SourceKind::Article || page.subjects.is_empty() {
+                        return Vec::new();
+                    }
+                    for &s in &page.subjects {
+                        for &other in &self.subjects[s].articles {
+                            if other != pid {
+                                if counts[other] == 0 {
+                                    touched.push(other);
+                                }
+                                counts[other] = counts[other].saturating_add(1);
+                            }
                         }
                     }
-                }
-                let mut list: Vec<(usize, PageId)> =
-                    counts.into_iter().map(|(p, c)| (c, p)).collect();
-                // Most shared first, then newest, then by path: stable across runs.
-                list.sort_by(|a, b| {
-                    b.0.cmp(&a.0)
-                        .then_with(|| {
-                            self.pages[b.1]
-                                .source
-                                .front
-                                .date
-                                .cmp(&self.pages[a.1].source.front.date)
-                        })
-                        .then_with(|| self.pages[a.1].source.rel.cmp(&self.pages[b.1].source.rel))
-                });
-                list.truncate(RELATED_MAX);
-                list.into_iter().map(|(_, p)| p).collect()
-            })
+                    // Most shared first, then newest, then by path; only the best few are kept,
+                    // so select them instead of sorting every candidate.
+                    let key = |p: PageId| (std::cmp::Reverse(counts[p]), rank[p]);
+                    let mut best: Vec<PageId> = Vec::with_capacity(RELATED_MAX + 1);
+                    for &p in touched.iter() {
+                        if best.len() < RELATED_MAX || key(p) < key(best[best.len() - 1]) {
+                            let at = best.partition_point(|&q| key(q) < key(p));
+                            best.insert(at, p);
+                            best.truncate(RELATED_MAX);
+                        }
+                    }
+                    for &p in touched.iter() {
+                        counts[p] = 0;
+                    }
+                    touched.clear();
+                    best
+                },
+            )
             .collect();
         for (p, r) in related.into_iter().enumerate() {
             self.pages[p].related = r;

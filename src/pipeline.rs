@@ -49,6 +49,8 @@ pub struct Site {
     pub assets: BTreeMap<String, String>,
     /// Files copied or generated as they are: output path → bytes.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Wall time of the loading stages.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Loads config, content, theme and builds the model. Fails only on I/O problems of the site
@@ -68,7 +70,9 @@ pub fn load_site_reusing(
     if let Some(url) = &opts.base_url {
         config.override_base_url(url);
     }
+    let t = Instant::now();
     let (content, d) = content::load(root)?;
+    let mut timings = vec![("read content", t.elapsed())];
     diags.extend(d);
     let (theme, d) = Theme::load(root, &config.theme);
     diags.extend(d);
@@ -97,6 +101,7 @@ pub fn load_site_reusing(
         }
     };
     let fingerprint = config.build.fingerprint;
+    let t = Instant::now();
     let (model, d) = Model::build(
         config,
         content,
@@ -105,7 +110,10 @@ pub fn load_site_reusing(
         },
     );
     diags.extend(d);
+    timings.push(("build model", t.elapsed()));
+    let t = Instant::now();
     let (assets, files, d) = collect_files(&model, &theme, &highlighter, fingerprint);
+    timings.push(("static files", t.elapsed()));
     diags.extend(d);
     Ok((
         Site {
@@ -116,6 +124,7 @@ pub fn load_site_reusing(
             highlight_options,
             assets,
             files,
+            timings,
         },
         diags,
     ))
@@ -210,6 +219,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// Wall time per stage, for `--verbose` and benchmarks.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -311,7 +322,10 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
 /// `report`.
 pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<BuildReport> {
     let start = Instant::now();
+    let mut stages = Vec::new();
     let (site, mut diags) = load_site(opts)?;
+    stages.extend(site.timings.iter().copied());
+    stages.push(("load total", start.elapsed()));
     let out_dir = output_dir(opts, &site.model.config);
     let staging = if write && !diags.iter().any(Diagnostic::is_error) {
         Some(Staging::prepare(&out_dir, &opts.root)?)
@@ -337,8 +351,11 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
             // A missing, stale or corrupt cache is simply not used.
             let _ = site.highlighter.load_cache(path);
         }
+        let t = Instant::now();
         let (pages, d) = render_all(&site, &emit, progress)?;
         diags.extend(d);
+        stages.push(("render + write", t.elapsed()));
+        let t = Instant::now();
         if let Some(path) = &cache
             && let Some(dir) = path.parent()
             && std::fs::create_dir_all(dir).is_ok()
@@ -346,6 +363,7 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
             // Best effort: a read-only site folder only loses the speed-up.
             let _ = site.highlighter.save_cache(path);
         }
+        stages.push(("save highlight cache", t.elapsed()));
         pages
     };
     let diags = finish_diagnostics(diags, opts.strict);
@@ -356,6 +374,7 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
         diagnostics: diags,
         elapsed: start.elapsed(),
         output: out_dir,
+        stages,
     };
     if errors == 0
         && let Some(s) = staging
