@@ -89,6 +89,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
+use std::io::Write;
 use syntect::highlighting::{Theme, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 use syntect::parsing::syntax_definition::{ContextReference, MatchOperation, Pattern};
@@ -97,6 +98,7 @@ use syntect::parsing::{
     SyntaxReference, SyntaxSet, SyntaxSetBuilder,
 };
 use two_face::theme::LazyThemeSet;
+
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 /// The prefix of every token class (`hl-keyword`, `hl-string`, …) and of `.hl-code`.
@@ -815,25 +817,61 @@ impl Highlighter {
     /// Writes the blocks rendered or reused by this process (and that had no warnings) to
     /// `path` (atomically: a temporary file, then a rename). Returns how many were written.
     pub fn save_cache(&self, path: &Path) -> io::Result<usize> {
-        let mut entries: Vec<(u64, String)> = Vec::new();
-        for shard in &self.cache {
-            for (k, e) in lock(shard).iter() {
-                if e.used && e.block.warnings.is_empty() {
-                    entries.push((*k, e.block.html.clone()));
-                }
-            }
-        }
-        entries.sort_unstable_by_key(|e| e.0);
-        let bytes = encode_cache(&entries, self.identity);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&tmp, &bytes)?;
-        fs::rename(&tmp, path).inspect_err(|_| {
-            let _ = fs::remove_file(&tmp);
-        })?;
-        Ok(entries.len())
+        let written = fs::File::create(&tmp).and_then(|f| {
+            let mut w = io::BufWriter::with_capacity(1 << 20, f);
+            let n = self.write_cache(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(n)
+        });
+        let n = written
+            .and_then(|n| fs::rename(&tmp, path).map(|()| n))
+            .inspect_err(|_| {
+                let _ = fs::remove_file(&tmp);
+            })?;
+        Ok(n)
+    }
+
+    /// Streams the cache file (format at [`decode_cache`]) without copying the blocks:
+    /// on a large site the cache holds hundreds of megabytes of HTML, and building the file
+    /// in memory tripled the build's peak memory.
+    fn write_cache(&self, w: &mut impl Write) -> io::Result<usize> {
+        let keep = |e: &CacheEntry| e.used && e.block.warnings.is_empty();
+        let count: usize = self
+            .cache
+            .iter()
+            .map(|shard| lock(shard).values().filter(|e| keep(e)).count())
+            .sum();
+        let mut sum = Xxh3::new();
+        let mut put = |w: &mut dyn Write, bytes: &[u8]| -> io::Result<()> {
+            sum.update(bytes);
+            w.write_all(bytes)
+        };
+        put(w, CACHE_MAGIC)?;
+        put(w, &self.identity.to_le_bytes())?;
+        put(w, &(count as u64).to_le_bytes())?;
+        let mut written = 0;
+        for shard in &self.cache {
+            let shard = lock(shard);
+            let mut keys: Vec<u64> = shard
+                .iter()
+                .filter(|(_, e)| keep(e))
+                .map(|(k, _)| *k)
+                .collect();
+            keys.sort_unstable();
+            for k in keys {
+                let html = &shard[&k].block.html;
+                put(w, &k.to_le_bytes())?;
+                put(w, &(html.len() as u32).to_le_bytes())?;
+                put(w, html.as_bytes())?;
+                written += 1;
+            }
+        }
+        w.write_all(&sum.digest().to_le_bytes())?;
+        Ok(written)
     }
 
     /// The stylesheet: token colours for the light theme and the dark theme. Dark applies
@@ -1444,23 +1482,9 @@ pub fn render_group(blocks: &[(String, String, String)], group_id: &str) -> Stri
 // Cache file
 // ---------------------------------------------------------------------------------------------
 
-/// magic, identity u64, count u64, then per entry: key u64, len u32, html bytes; then the xxh3
-/// of everything before it. All little-endian.
-fn encode_cache(entries: &[(u64, String)], identity: u64) -> Vec<u8> {
-    let mut b = Vec::with_capacity(entries.iter().map(|e| e.1.len() + 12).sum::<usize>() + 40);
-    b.extend_from_slice(CACHE_MAGIC);
-    b.extend_from_slice(&identity.to_le_bytes());
-    b.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-    for (k, html) in entries {
-        b.extend_from_slice(&k.to_le_bytes());
-        b.extend_from_slice(&(html.len() as u32).to_le_bytes());
-        b.extend_from_slice(html.as_bytes());
-    }
-    let sum = xxh3_64(&b);
-    b.extend_from_slice(&sum.to_le_bytes());
-    b
-}
-
+/// The cache file (written by `Highlighter::write_cache`): magic, identity u64, count u64, then
+/// per entry: key u64, len u32, html bytes; then the xxh3 of everything before it. All
+/// little-endian.
 fn decode_cache(b: &[u8], identity: u64) -> Option<Vec<(u64, String)>> {
     let (body, sum) = b.split_at_checked(b.len().checked_sub(8)?)?;
     if xxh3_64(body) != u64::from_le_bytes(sum.try_into().ok()?) {
