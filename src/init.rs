@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 /// The starter site: path under the new site's root → text.
 pub const FILES: &[(&str, &str)] = &[
     ("versus.toml", include_str!("init/versus.toml")),
+    (".gitignore", include_str!("init/gitignore")),
     ("content/_index.md", include_str!("init/content/_index.md")),
     (
         "content/features.toml",
