@@ -59,11 +59,15 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
     load_site_reusing(opts, None)
 }
 
-/// Like [`load_site`], but reuses the highlighter (and so its cache of highlighted blocks) of
-/// a previous load when the highlight settings are unchanged.
+/// A highlighter kept from an earlier load, with the settings it was made for.
+pub type KeptHighlighter = (HighlightOptions, Arc<Highlighter>);
+
+/// Like [`load_site`], but reuses an earlier highlighter (and so its cache of highlighted
+/// blocks) when the highlight settings are unchanged: the preview server's rebuilds then
+/// highlight only code that changed.
 pub fn load_site_reusing(
     opts: &BuildOptions,
-    previous: Option<&Site>,
+    previous: Option<&KeptHighlighter>,
 ) -> Result<(Site, Vec<Diagnostic>)> {
     let root = &opts.root;
     let (mut config, mut diags) = Config::load(root);
@@ -85,11 +89,11 @@ pub fn load_site_reusing(
         time_budget_ms: config.highlight.time_budget_ms,
     };
     // A site's own syntax files may have changed even when the settings did not.
-    let reusable = previous.filter(|p| {
-        p.highlight_options == highlight_options && highlight_options.extra_dir.is_none()
-    });
+    // A site's own syntax files may have changed even when the settings did not.
+    let reusable =
+        previous.filter(|(o, _)| *o == highlight_options && highlight_options.extra_dir.is_none());
     let highlighter = match reusable {
-        Some(p) => Arc::clone(&p.highlighter),
+        Some((_, h)) => Arc::clone(h),
         None => {
             let (h, warnings) = Highlighter::new(highlight_options.clone());
             diags.extend(

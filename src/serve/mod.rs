@@ -62,6 +62,8 @@ pub struct Shared {
     /// Changes on every start, so pages from an earlier run reload once after a restart.
     pub server_id: String,
     pub hub: live::Hub,
+    /// Carried from one rebuild to the next (see [`snapshot::KeptHighlighterSlot`]).
+    kept_highlighter: snapshot::KeptHighlighterSlot,
 }
 
 impl Shared {
@@ -162,6 +164,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
                 ^ u128::from(std::process::id())
         ),
         hub: live::Hub::default(),
+        kept_highlighter: Default::default(),
     });
 
     // The watcher starts before the first build so that no edit made during it is lost.
@@ -170,7 +173,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
 
     let start = Instant::now();
-    let outcome = snapshot::build(&build_opts, &[])?;
+    let outcome = snapshot::build(&build_opts, &[], &shared.kept_highlighter)?;
     print_diagnostics(&outcome.diagnostics);
     let errors = outcome.errors();
     match &outcome.snapshot {
@@ -257,7 +260,7 @@ fn rebuild_loop(
         let edited = content_rels(&paths);
         // A bug in a stage must not end live reload: report it like a build error.
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            snapshot::build(opts, &edited)
+            snapshot::build(opts, &edited, &shared.kept_highlighter)
         }))
         .unwrap_or_else(|_| {
             Err(Error::Refused(

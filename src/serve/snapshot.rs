@@ -74,10 +74,23 @@ impl Outcome {
     }
 }
 
+/// The highlighter of the last build, reused by the next one so that only changed code is
+/// highlighted again (on a large site, re-highlighting everything dominated every rebuild).
+pub type KeptHighlighterSlot = Mutex<Option<pipeline::KeptHighlighter>>;
+
 /// Builds the whole site into memory. `edited` are paths relative to `content/` (with `/`)
 /// of files just saved, used only to find the page `--navigate` sends browsers to.
-pub fn build(opts: &BuildOptions, edited: &[String]) -> Result<Outcome> {
-    let (site, mut diags) = pipeline::load_site(opts)?;
+pub fn build(
+    opts: &BuildOptions,
+    edited: &[String],
+    kept: &KeptHighlighterSlot,
+) -> Result<Outcome> {
+    let previous = kept.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let (site, mut diags) = pipeline::load_site_reusing(opts, previous.as_ref())?;
+    *kept.lock().unwrap_or_else(|e| e.into_inner()) = Some((
+        site.highlight_options.clone(),
+        Arc::clone(&site.highlighter),
+    ));
     let edited_page = edited
         .iter()
         .find_map(|rel| site.model.page_by_rel(rel))
