@@ -200,7 +200,7 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
                 ));
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let path = entry.path().to_path_buf();
@@ -214,6 +214,9 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
             );
             continue;
         };
+        if !entry.file_type().is_file() && !is_readable_file(&path, &rel, &mut diags) {
+            continue;
+        }
         if rel == FEATURES_FILE {
             features_toml = Some(read_text(root, &path, &mut diags)?);
         } else if rel.ends_with(".md") {
@@ -232,7 +235,13 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
                     let source = parse_source(file, rel.clone(), text, &mut d);
                     (Some(source), d)
                 }
-                Err(e) => (None, vec![Diagnostic::error(e.to_string()).in_file(path)]),
+                Err(e) => (
+                    None,
+                    vec![
+                        Diagnostic::error(format!("cannot read this file: {}", io_reason(&e)))
+                            .in_file(Path::new(CONTENT_DIR).join(rel)),
+                    ],
+                ),
             }
         })
         .collect();
@@ -249,6 +258,49 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         },
         diags,
     ))
+}
+
+/// Decides what to do with a walk entry that is not a plain file: a symbolic link to a file
+/// is read like the file; a link to a folder is not followed (warning); a dangling link or a
+/// FIFO, socket or device is an error, since the author expects a page or a copied file there
+/// and reading a FIFO would block the build.
+fn is_readable_file(path: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    let file = Path::new(CONTENT_DIR).join(rel);
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => true,
+        Ok(m) if m.is_dir() => {
+            diags.push(
+                Diagnostic::warning("symbolic link to a folder is not followed; skipped")
+                    .in_file(file),
+            );
+            false
+        }
+        Ok(_) => {
+            diags.push(
+                Diagnostic::error("not a regular file (a FIFO, socket or device); cannot read it")
+                    .in_file(file)
+                    .with_help("move it out of content/, or give it a name starting with `.`"),
+            );
+            false
+        }
+        Err(e) => {
+            let target = std::fs::read_link(path)
+                .map(|t| format!(" (it links to {})", t.display()))
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::error(format!("cannot read this file: {e}{target}")).in_file(file),
+            );
+            false
+        }
+    }
+}
+
+/// The OS reason of an I/O error, without the path (the diagnostic names the file already).
+fn io_reason(e: &Error) -> String {
+    match e {
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Editor droppings and hidden files that must never become pages or be copied.

@@ -169,7 +169,11 @@ fn run_build(ui: &Ui, opts: &BuildOptions, write: bool) -> ExitCode {
                 versus::Error::Refused(_) => 2,
                 _ => 1,
             };
-            let d = Diagnostic::error(e.to_string());
+            let mut d = Diagnostic::error(e.to_string());
+            if write && matches!(e, versus::Error::Io { .. }) {
+                // Output is replaced only by a finished build (see `output`).
+                d = d.with_help("the previous output was left as it was");
+            }
             ui.print_diagnostics(&[d]);
             ExitCode::from(code)
         }
