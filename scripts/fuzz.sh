@@ -23,6 +23,8 @@ for t in "${targets[@]}"; do
     # -rss_limit_mb: a page is never gigabytes; -timeout: one input must not take > 10 s.
     cargo +nightly fuzz run -O "$t" -- -max_total_time="$secs" -jobs=1 -workers=1 \
         -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$log" 2>&1 || true
+    # With -jobs, libFuzzer runs the job in a child that logs to fuzz-<job>.log.
+    [ -f fuzz-0.log ] && cat fuzz-0.log >>"$log" && rm -f fuzz-0.log
     execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
     crashes=$(find "artifacts/$t" -type f | wc -l)
     echo "$t: executions=${execs:-?} artifacts=${crashes} (log: fuzz/$log)"
