@@ -3,7 +3,7 @@
 //! heading ids.
 #![no_main]
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -52,18 +52,26 @@ const LANGS: &[&str] = &[
     "",
 ];
 
-fn highlighter() -> &'static Highlighter {
-    static H: OnceLock<Highlighter> = OnceLock::new();
-    H.get_or_init(|| {
+/// One highlighter reused across inputs (building its tables is the slow part), replaced
+/// every 2,000 inputs: its cache of highlighted blocks only grows, and would otherwise reach
+/// libFuzzer's memory limit (a server keeps one per site, where blocks repeat).
+fn with_highlighter<R>(f: impl FnOnce(&Highlighter) -> R) -> R {
+    static H: Mutex<Option<(u32, Highlighter)>> = Mutex::new(None);
+    let mut guard = H.lock().unwrap_or_else(|e| e.into_inner());
+    if guard.as_ref().is_none_or(|(n, _)| *n >= 2000) {
         // A time budget keeps pathological regexes from stalling the fuzzer; it is part of
         // what is being tested.
-        Highlighter::new(HighlightOptions {
+        let h = Highlighter::new(HighlightOptions {
             max_block_bytes: 64 * 1024,
             time_budget_ms: 200,
             ..HighlightOptions::default()
         })
-        .0
-    })
+        .0;
+        *guard = Some((0, h));
+    }
+    let (n, h) = guard.as_mut().expect("set above");
+    *n += 1;
+    f(h)
 }
 
 fuzz_target!(|input: Input| {
@@ -94,13 +102,15 @@ fuzz_target!(|input: Input| {
     }
     let resolve = |d: &str| d.strip_prefix("@/").map(|p| format!("/r/{p}"));
     let label = |s: &str| Some((s.to_string(), format!("/subjects/{s}/")));
-    let r = render(
-        &body,
-        &Env {
-            resolve_link: &resolve,
-            subject_label: &label,
-            highlighter: highlighter(),
-        },
-    );
+    let r = with_highlighter(|h| {
+        render(
+            &body,
+            &Env {
+                resolve_link: &resolve,
+                subject_label: &label,
+                highlighter: h,
+            },
+        )
+    });
     let _ = r.whole();
 });
