@@ -205,7 +205,7 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
                 ));
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let path = entry.path().to_path_buf();
@@ -219,6 +219,9 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
             );
             continue;
         };
+        if !entry.file_type().is_file() && !is_readable_file(&path, &rel, &mut diags) {
+            continue;
+        }
         if rel == FEATURES_FILE {
             features_toml = Some(read_text(root, &path, &mut diags)?);
         } else if rel.ends_with(".md") {
@@ -237,7 +240,13 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
                     let source = parse_source(file, rel.clone(), text, &mut d);
                     (Some(source), d)
                 }
-                Err(e) => (None, vec![Diagnostic::error(e.to_string()).in_file(path)]),
+                Err(e) => (
+                    None,
+                    vec![
+                        Diagnostic::error(format!("cannot read this file: {}", io_reason(&e)))
+                            .in_file(Path::new(CONTENT_DIR).join(rel)),
+                    ],
+                ),
             }
         })
         .collect();
@@ -254,6 +263,90 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         },
         diags,
     ))
+}
+
+/// Turns a YAML parser position into ours. YAML counts a lone `\r` as a line break too, so
+/// its line numbers run ahead of the file's `\n` lines when a file holds stray carriage
+/// returns; going through the byte offset keeps the diagnostic on a line that exists.
+fn yaml_line_col(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let mut current = 1;
+    let mut offset = text.len();
+    let mut chars = text.char_indices().peekable();
+    if line <= 1 {
+        offset = 0;
+    } else {
+        while let Some((_, c)) = chars.next() {
+            let is_break = match c {
+                '\n' => true,
+                '\r' => {
+                    if let Some(&(_, '\n')) = chars.peek() {
+                        chars.next();
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if is_break {
+                current += 1;
+                if current == line {
+                    offset = chars.peek().map_or(text.len(), |&(j, _)| j);
+                    break;
+                }
+            }
+        }
+    }
+    // Columns count characters from 1; stay on the line.
+    let rest = &text[offset..];
+    let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    let skip: usize = rest[..line_len]
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    line_col(text, offset + skip)
+}
+
+/// Decides what to do with a walk entry that is not a plain file: a symbolic link to a file
+/// is read like the file; a link to a folder is not followed (warning); a dangling link or a
+/// FIFO, socket or device is an error, since the author expects a page or a copied file there
+/// and reading a FIFO would block the build.
+fn is_readable_file(path: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    let file = Path::new(CONTENT_DIR).join(rel);
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => true,
+        Ok(m) if m.is_dir() => {
+            diags.push(
+                Diagnostic::warning("symbolic link to a folder is not followed; skipped")
+                    .in_file(file),
+            );
+            false
+        }
+        Ok(_) => {
+            diags.push(
+                Diagnostic::error("not a regular file (a FIFO, socket or device); cannot read it")
+                    .in_file(file)
+                    .with_help("move it out of content/, or give it a name starting with `.`"),
+            );
+            false
+        }
+        Err(e) => {
+            let target = std::fs::read_link(path)
+                .map(|t| format!(" (it links to {})", t.display()))
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::error(format!("cannot read this file: {e}{target}")).in_file(file),
+            );
+            false
+        }
+    }
+}
+
+/// The OS reason of an I/O error, without the path (the diagnostic names the file already).
+fn io_reason(e: &Error) -> String {
+    match e {
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Editor droppings and hidden files that must never become pages or be copied.
@@ -621,9 +714,9 @@ fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<
             // meaning between TOML and YAML front matter. `yes`/`no` cells stay level words.
             let options = serde_saphyr::options! { strict_booleans: true };
             let value: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-                let (line, col) = e
-                    .location()
-                    .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+                let (line, col) = e.location().map_or((0, 0), |l| {
+                    yaml_line_col(text, l.line() as usize, l.column() as usize)
+                });
                 let msg = e.to_string();
                 let msg = msg.lines().next().unwrap_or("").trim();
                 let msg = msg.split(" at line ").next().unwrap_or(msg);
@@ -840,6 +933,10 @@ impl<'a> Locator<'a> {
 
 /// Byte offset of `word` in `text` where it is not part of a longer word.
 fn find_token(text: &str, word: &str) -> Option<usize> {
+    // An empty word is found everywhere and would never advance the search below.
+    if word.is_empty() {
+        return None;
+    }
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let mut from = 0;
     while let Some(i) = text[from..].find(word) {
@@ -891,6 +988,10 @@ fn key_position(line: &str, key: &str) -> Option<usize> {
 fn word_key_in_line(line: &str, subject: &str, inline: bool) -> Option<usize> {
     if !inline {
         return key_position(line, subject);
+    }
+    // As in `find_token`: an empty key would loop forever.
+    if subject.is_empty() {
+        return None;
     }
     let bytes = line.as_bytes();
     let mut from = 0;
@@ -976,6 +1077,30 @@ mod tests {
         assert_eq!((d[0].line, d[0].column), (2, 1));
         assert!(d[0].message.contains("`title` must be a string"));
         assert_eq!(d[1].line, 3);
+    }
+
+    #[test]
+    fn yaml_errors_after_stray_carriage_returns_stay_in_the_file() {
+        // Found by fuzzing (front_matter): YAML counts a lone `\r` as a line break, so the
+        // error was reported at line 133 of a 29-line file.
+        let text = "---\ntitle: T\r\r\r\r\r\r\r\r\r\r\ndescription: x\r\r\r\r\n\u{0}\n---\nbody\n";
+        let (_, d) = parse(text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("invalid YAML"), "{d:?}");
+        assert_eq!(d[0].line, 4, "{d:?}");
+        assert_eq!(d[0].source_line.as_deref(), Some("\u{0}"), "{d:?}");
+    }
+
+    #[test]
+    fn empty_subject_ids_and_cell_keys_do_not_hang() {
+        // Found by fuzzing (feature_cells): an empty id made the position search loop forever.
+        let (s, _) = parse(
+            "+++\ntitle = \"T\"\nsubjects = [\"\", \"a\"]\n\n[features]\n\"F\" = { \"\" = \"yes\", a = \"no\" }\n+++\n",
+        );
+        assert_eq!(s.front.subjects.len(), 2);
+        assert_eq!(s.front.features.len(), 1);
+        let (s, _) = parse("---\ntitle: T\nsubjects: ['']\nfeatures:\n  F: { '': yes }\n---\n");
+        assert_eq!(s.front.subjects.len(), 1);
     }
 
     #[test]

@@ -280,7 +280,11 @@ fn finish(ui: &Ui, result: versus::Result<BuildReport>, write: bool) -> ExitCode
                 versus::Error::Refused(_) => 2,
                 _ => 1,
             };
-            let d = Diagnostic::error(e.to_string());
+            let mut d = Diagnostic::error(e.to_string());
+            if write && matches!(e, versus::Error::Io { .. }) {
+                // Output is replaced only by a finished build (see `output`).
+                d = d.with_help("the previous output was left as it was");
+            }
             ui.print_diagnostics(&[d]);
             ExitCode::from(code)
         }

@@ -141,6 +141,9 @@ fn heading_ids(events: &[(Event, Range<usize>)]) -> Vec<String> {
         }
     }
     let mut ids = Vec::new();
+    // A custom id written twice on one page keeps it only on its first heading; later ones
+    // get a suffix, so that every id on the page stays unique.
+    let mut custom_used = HashSet::new();
     let mut current: Option<(Option<String>, String)> = None;
     for (e, _) in events {
         match e {
@@ -155,7 +158,8 @@ fn heading_ids(events: &[(Event, Range<usize>)]) -> Vec<String> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((custom, text)) = current.take() {
                     ids.push(match custom {
-                        Some(id) => id,
+                        Some(id) if custom_used.insert(id.clone()) => id,
+                        Some(id) => slug::unique(id, &mut taken),
                         None => slug::unique(slug::slugify(&text), &mut taken),
                     });
                 }
@@ -493,6 +497,14 @@ mod tests {
         let o = outline("# A\n## Intro\n## Intro\n## Other {#intro-1}\n");
         let ids: Vec<_> = o.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["a", "intro", "intro-2", "intro-1"]);
+    }
+
+    #[test]
+    fn a_custom_id_written_twice_stays_unique() {
+        // Found by the property tests: two `{#c}` headings gave two elements with id `c`.
+        let o = outline("# x {#c}\n\n# y {#c}\n\n## c\n");
+        let ids: Vec<_> = o.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["c", "c-1", "c-2"]);
     }
 
     #[test]

@@ -40,7 +40,9 @@ impl Staging {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io("remove", &dir, e))?;
         }
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+        // Name the output folder: the staging folder's name means nothing to the user.
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io("create a staging folder next to", target, e))?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),

@@ -12,7 +12,12 @@ pub fn slugify(text: &str) -> String {
                 out.push('-');
             }
             pending_dash = false;
-            out.extend(c.to_lowercase());
+            // Some lower-case forms add combining marks (`İ` → `i` + U+0307); keeping only
+            // letters and digits makes a slug its own slug.
+            out.extend(
+                c.to_lowercase()
+                    .filter(|l| l.is_alphanumeric() || *l == '_'),
+            );
         } else {
             pending_dash = true;
         }
@@ -51,6 +56,8 @@ mod tests {
         assert_eq!(slugify("Ünïcödé Straße"), "ünïcödé-straße");
         assert_eq!(slugify("snake_case"), "snake_case");
         assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("İstanbul"), "istanbul");
+        assert_eq!(slugify(&slugify("İstanbul")), slugify("İstanbul"));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! binary on it, and parse the HTML that comes out.
 #![allow(dead_code)]
 
+pub mod traversal;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
