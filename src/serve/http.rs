@@ -183,7 +183,22 @@ pub fn respond(shared: &Shared, request: Request) {
     let _ = request.respond(reply);
 }
 
+/// Largest request head (request line + headers) answered; browsers send a few kilobytes.
+/// tiny_http has already read the head by then, so this turns abuse into a clear 431 rather
+/// than serving it.
+const MAX_HEAD_BYTES: usize = 32 * 1024;
+const MAX_HEADERS: usize = 100;
+
 fn answer(shared: &Shared, request: &Request) -> Reply {
+    let headers = request.headers();
+    let head_bytes: usize = request.url().len()
+        + headers
+            .iter()
+            .map(|h| h.field.as_str().as_str().len() + h.value.as_str().len() + 4)
+            .sum::<usize>();
+    if head_bytes > MAX_HEAD_BYTES || headers.len() > MAX_HEADERS {
+        return plain(431, "request header fields too large\n");
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         return plain(405, "method not allowed\n").with_header(header("Allow", "GET, HEAD"));
     }
