@@ -135,7 +135,8 @@ done
 
 # Every page equal to a fresh build of the same files.
 sleep 1
-"$versus" build --root "$site" --output "$work/fresh" --quiet >/dev/null 2>&1 || bad "fresh build failed"
+# serve points base_url at itself, so compare with a build for the same base URL.
+"$versus" build --root "$site" --base-url "$base/" --output "$work/fresh" --quiet >/dev/null 2>&1 || bad "fresh build failed"
 for p in $PATHS; do
     f="$work/fresh${p}index.html"
     curl -fsS "$base$p" >"$work/served.html" || { bad "fetch $p failed"; continue; }

@@ -78,8 +78,8 @@ impl Default for Config {
 impl Default for HighlightConfig {
     fn default() -> Self {
         HighlightConfig {
-            theme: "InspiredGitHub".into(),
-            dark_theme: "Monokai Extended".into(),
+            theme: "Coldark-Cold".into(),
+            dark_theme: "Coldark-Dark".into(),
             max_block_bytes: 256 * 1024,
             time_budget_ms: 2000,
             cache: true,
