@@ -1348,23 +1348,9 @@ fn render_html(info: &FenceInfo, code: &str, lines: Option<&[String]>) -> String
     h
 }
 
-/// HTML-escapes text for element content and attribute values.
+/// HTML-escapes text into `out` (pulldown-cmark's SIMD escaper, the one the whole crate uses).
 fn escape_into(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
+    let _ = pulldown_cmark_escape::escape_html(out, s);
 }
 
 fn escape(s: &str) -> String {

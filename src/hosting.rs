@@ -233,7 +233,7 @@ fn feed(model: &Model, title: &str, page_path: &str, feed_path: &str, pages: &[P
             None => excerpt(&page.outline.text, 300),
         };
         if !text.is_empty() {
-            let html = format!("<p>{}</p>", html_escape(&text));
+            let html = format!("<p>{}</p>", crate::markdown::escape_attr(&text));
             s.push_str(&format!(
                 "    <summary type=\"html\">{}</summary>\n",
                 xml_escape(&html)
@@ -356,16 +356,16 @@ fn alias_path(alias: &str) -> Option<String> {
 /// for everything else.
 fn redirect_page(model: &Model, p: PageId) -> String {
     let page = &model.pages[p];
-    let url = html_escape(&model.url(&page.path));
-    let canonical = html_escape(&model.permalink(&page.path));
-    let title = html_escape(&page.title);
+    let url = crate::markdown::escape_attr(&model.url(&page.path));
+    let canonical = crate::markdown::escape_attr(&model.permalink(&page.path));
+    let title = crate::markdown::escape_attr(&page.title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>Moved: {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
          <link rel=\"canonical\" href=\"{canonical}\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
          <p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
-        lang = html_escape(&model.config.language)
+        lang = crate::markdown::escape_attr(&model.config.language)
     )
 }
 
@@ -381,21 +381,6 @@ pub fn xml_escape(s: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 forbids even escaped.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }

@@ -203,7 +203,7 @@ impl Collector {
                         .push(page_url.clone());
                     continue;
                 }
-                if has_scheme(&before) {
+                if crate::model::has_scheme(&before) {
                     continue; // mailto:, tel:, data:, javascript:, ...
                 }
                 let target_key = if before.is_empty() {
@@ -332,43 +332,9 @@ fn broken(
     }
 }
 
-fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) => {
-            i > 0
-                && s[..i]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && s[..i]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
-    }
-}
-
+/// Decodes `%XX` escapes; a link with a malformed escape is looked up as written.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(hi * 16 + lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
+    crate::model::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 /// How `check --external` goes about it.

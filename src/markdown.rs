@@ -315,33 +315,8 @@ pub fn render(body: &str, env: &Env) -> Rendered {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 out.push(Event::Html(CowStr::from("</aside>\n")));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = (env.resolve_link)(dest_url).map_or(dest_url.clone(), CowStr::from);
-                out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = (env.resolve_link)(dest_url).map_or(dest_url.clone(), CowStr::from);
-                out.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                out.push(Event::Start(resolve_destination(tag, env)));
             }
             Event::Start(Tag::Table(a)) => {
                 out.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
@@ -458,6 +433,17 @@ fn alert_label(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
+}
+
+/// A link or image with its destination rewritten by the caller's resolver.
+fn resolve_destination<'a>(tag: &Tag<'a>, env: &Env) -> Tag<'a> {
+    let mut tag = tag.clone();
+    if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag
+        && let Some(href) = (env.resolve_link)(dest_url)
+    {
+        *dest_url = CowStr::from(href);
+    }
+    tag
 }
 
 /// Escapes text for an HTML attribute or text node.

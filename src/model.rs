@@ -1379,16 +1379,39 @@ pub fn join_rel(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
-fn has_scheme(s: &str) -> bool {
+/// Whether a link starts with a URL scheme (`https:`, `mailto:`): a letter, then letters,
+/// digits, `+`, `-` or `.`, then `:` (RFC 3986).
+pub fn has_scheme(s: &str) -> bool {
     match s.find(':') {
         Some(i) => {
-            i > 0
+            s[..i]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
                 && s[..i]
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
+}
+
+/// `%41` → `A`; `None` on a malformed escape or when the bytes are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Prefixes a root-relative path with the base path, never producing `//`.

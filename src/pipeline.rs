@@ -1,7 +1,7 @@
 //! The build pipeline, stage by stage: load content → build the model → render Markdown and
 //! templates → write. `versus build` runs [`build`]; `versus check` runs the same stages and
-//! writes nothing; the preview server calls [`load_site`] and [`render_target`] itself so that
-//! it can re-render only what changed and keep the result in memory.
+//! writes nothing; the preview server calls [`load_site_reusing`] and [`render_all`] itself so that
+//! it can keep the result in memory, reuse the highlighter and tell browsers which pages changed.
 //!
 //! This module wires the stages together and owns no rules of its own.
 
@@ -19,7 +19,7 @@ use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::highlight::{HighlightOptions, Highlighter};
 use crate::hosting;
-use crate::model::{Model, ModelOptions, Target};
+use crate::model::{Model, ModelOptions};
 use crate::output::{self, Staging};
 use crate::render::Renderer;
 use crate::theme::Theme;
@@ -288,16 +288,6 @@ pub fn render_all(
         }
     }
     Ok((total, diags))
-}
-
-/// Renders one target with a fresh renderer (used by tests and tools; the server keeps its
-/// renderer).
-pub fn render_target(site: &Site, target: Target) -> (Option<String>, Vec<Diagnostic>) {
-    let (renderer, mut diags) =
-        Renderer::new(&site.model, &site.theme, &site.highlighter, &site.assets);
-    let (r, d) = renderer.render(target);
-    diags.extend(d);
-    (r.map(|r| r.html), diags)
 }
 
 /// Applies `--strict`, drops placeholder diagnostics and sorts, so output is stable.

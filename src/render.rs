@@ -23,7 +23,7 @@ use tera::{Context, Kwargs, State, Tera};
 use crate::content::SourceKind;
 use crate::diagnostics::Diagnostic;
 use crate::highlight::Highlighter;
-use crate::markdown::{self, Env, escape_attr};
+use crate::markdown::{self, Env};
 use crate::model::{Level, Model, PageId, StatementId, SubjectId, Target};
 use crate::theme::Theme;
 
@@ -999,11 +999,6 @@ fn parse_reports(text: &str, file_of: &dyn Fn(&str) -> PathBuf) -> Vec<Diagnosti
         )));
     }
     out
-}
-
-/// Escaped text, for templates built in code.
-pub fn escape(s: &str) -> String {
-    escape_attr(s)
 }
 
 /// Where the theme's files come from, for messages about embedded templates.

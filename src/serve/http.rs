@@ -37,7 +37,7 @@ pub fn clean_path(url: &str) -> Result<String, &'static str> {
         if seg.is_empty() && !last {
             return Err("empty path segment");
         }
-        let decoded = percent_decode(seg).ok_or("malformed percent-encoding")?;
+        let decoded = crate::model::percent_decode(seg).ok_or("malformed percent-encoding")?;
         if decoded.contains('/') || decoded.contains('\\') {
             return Err("encoded slash in path");
         }
@@ -50,24 +50,6 @@ pub fn clean_path(url: &str) -> Result<String, &'static str> {
         out.push(decoded);
     }
     Ok(out.join("/"))
-}
-
-/// `%41` → `A`; `None` on a bad escape or if the bytes are not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Content type by file extension.
@@ -255,13 +237,15 @@ fn error_page(shared: &Shared, published: &Published) -> Reply {
     );
     for d in &published.errors {
         body.push_str("<li><p><strong>");
-        body.push_str(&crate::render::escape(d.location.as_deref().unwrap_or("")));
+        body.push_str(&crate::markdown::escape_attr(
+            d.location.as_deref().unwrap_or(""),
+        ));
         body.push_str("</strong> ");
-        body.push_str(&crate::render::escape(&d.message));
+        body.push_str(&crate::markdown::escape_attr(&d.message));
         body.push_str("</p>");
         if let Some(line) = &d.source_line {
             body.push_str("<pre>");
-            body.push_str(&crate::render::escape(line));
+            body.push_str(&crate::markdown::escape_attr(line));
             body.push_str("</pre>");
         }
         body.push_str("</li>");
