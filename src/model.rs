@@ -466,8 +466,11 @@ impl Model {
 
     fn collect_subjects_and_statements(&mut self, diags: &mut Vec<Diagnostic>) {
         let known: Vec<String> = self.subjects.iter().map(|s| s.id.clone()).collect();
-        for pid in 0..self.pages.len() {
-            let source = self.pages[pid].source.clone();
+        // The pages are set aside while their tables are read, so that each source can be
+        // borrowed while features and statements are added (instead of cloning every file).
+        let mut pages = std::mem::take(&mut self.pages);
+        for (pid, page) in pages.iter_mut().enumerate() {
+            let source = &page.source;
             let front = &source.front;
             // Column subjects of an article.
             let mut columns = Vec::new();
@@ -498,7 +501,7 @@ impl Model {
                             }
                         }
                         None => {
-                            diags.push(unknown_subject(&s.value, &known, &source, s.line, s.column))
+                            diags.push(unknown_subject(&s.value, &known, source, s.line, s.column))
                         }
                     }
                 }
@@ -506,7 +509,7 @@ impl Model {
             let mut rows = Vec::new();
             let mut seen_features: HashMap<FeatureId, usize> = HashMap::new();
             for raw in &front.features {
-                let feature = self.feature_for(&raw.name, &source, (raw.line, raw.column), diags);
+                let feature = self.feature_for(&raw.name, source, (raw.line, raw.column), diags);
                 if let Some(&first) = seen_features.get(&feature) {
                     diags.push(
                         Diagnostic::error(format!(
@@ -542,7 +545,7 @@ impl Model {
                                 diags.push(unknown_subject(
                                     sid,
                                     &known,
-                                    &source,
+                                    source,
                                     cell.line,
                                     cell.column,
                                 ));
@@ -603,9 +606,10 @@ impl Model {
                         .with_help("list the subjects it compares: subjects = [\"a\", \"b\"]"),
                 );
             }
-            self.pages[pid].subjects = columns;
-            self.pages[pid].rows = rows;
+            page.subjects = columns;
+            page.rows = rows;
         }
+        self.pages = pages;
     }
 
     fn find_conflicts(&self, diags: &mut Vec<Diagnostic>) {
