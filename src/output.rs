@@ -10,6 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 /// Marks a folder as versus output; its presence is what allows emptying the folder.
@@ -83,11 +85,26 @@ impl Staging {
             return Err(Error::io("move into place", &self.target, e));
         }
         self.committed = true;
-        if had_old {
+        if had_old && remove_tree(&old).is_err() {
             let _ = std::fs::remove_dir_all(&old);
         }
         Ok(())
     }
+}
+
+/// Deletes a folder tree on every core. A large site's old output is tens of thousands of
+/// folders, and deleting them one after another was a tenth of a warm build's time.
+/// Symbolic links are removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 impl Drop for Staging {
@@ -198,5 +215,32 @@ mod tests {
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
         let leftovers: Vec<_> = std::fs::read_dir(t.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_output_deletes_nested_folders_but_never_follows_links() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("site");
+        let keep = t.path().join("keep");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("precious.txt"), b"mine").unwrap();
+        let s = Staging::prepare(&out, Path::new("")).unwrap();
+        for i in 0..50 {
+            s.write(&format!("posts/p{i}/deep/index.html"), b"x")
+                .unwrap();
+        }
+        s.commit().unwrap();
+        std::os::unix::fs::symlink(&keep, out.join("posts/link")).unwrap();
+        let s = Staging::prepare(&out, Path::new("")).unwrap();
+        s.write("index.html", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("posts").exists());
+        assert_eq!(std::fs::read(keep.join("precious.txt")).unwrap(), b"mine");
+        let names: Vec<_> = std::fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 }
