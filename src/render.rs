@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -26,6 +26,10 @@ use crate::highlight::Highlighter;
 use crate::markdown::{self, Env};
 use crate::model::{Level, Model, PageId, StatementId, SubjectId, Target};
 use crate::theme::Theme;
+
+/// A template value. Cheap to clone (shared, reference-counted), so a page listed on
+/// thousands of other pages is turned into one once, not once per listing.
+type TValue = tera::Value;
 
 /// The templates versus renders with, one per page kind.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -60,6 +64,9 @@ pub struct Renderer<'m> {
     site: tera::Value,
     config: tera::Value,
     highlighter: &'m Highlighter,
+    /// Each page as lists show it ([`summary`]), made on first use: a tag page lists
+    /// thousands, and every article lists its related pages.
+    summaries: Vec<OnceLock<TValue>>,
     /// Template errors are the same for every page that hits them: report each once.
     reported: Mutex<std::collections::HashSet<String>>,
 }
@@ -107,6 +114,7 @@ impl<'m> Renderer<'m> {
                 site,
                 config,
                 highlighter,
+                summaries: (0..model.pages.len()).map(|_| OnceLock::new()).collect(),
                 reported: Mutex::new(Default::default()),
             },
             diags,
@@ -169,13 +177,13 @@ impl<'m> Renderer<'m> {
                     SourceKind::Subject => "subject",
                     SourceKind::Article => "article",
                 };
-                ctx.insert("page", &self.page_context(p, diags));
+                ctx.insert_value("page", self.page_context(p, diags));
                 match page.kind {
-                    SourceKind::Home => home_lists(m, &mut ctx, Some(HOME_LATEST)),
+                    SourceKind::Home => home_lists(self, &mut ctx, Some(HOME_LATEST)),
                     SourceKind::Subject => {
                         let sid = m.subjects.iter().position(|s| s.page == p);
                         if let Some(sid) = sid {
-                            ctx.insert("subject", &self.subject_context(sid));
+                            ctx.insert_value("subject", self.subject_context(sid));
                         }
                     }
                     SourceKind::Section if page.path == "/subjects/" => {
@@ -190,7 +198,7 @@ impl<'m> Renderer<'m> {
                 // link the ones past the latest few).
                 let c = &m.config;
                 ctx.insert("page", &virtual_page(&c.title, &c.description, "/", m));
-                home_lists(m, &mut ctx, None);
+                home_lists(self, &mut ctx, None);
                 "home"
             }
             Target::SubjectIndex => {
@@ -245,28 +253,32 @@ impl<'m> Renderer<'m> {
                         m,
                     ),
                 );
-                let rows: Vec<Value> = (0..m.subjects.len())
+                let rows: Vec<TValue> = (0..m.subjects.len())
                     .map(|s| {
-                        let statements: Vec<Value> = m
+                        let statements: Vec<TValue> = m
                             .statements_about(s, f)
-                            .map(|st| self.cell(Some(st), true))
+                            .map(|st| self.cell_value(Some(st)))
                             .collect();
-                        let verdict = m.verdict(s, f);
-                        json!({
-                            "subject": subject_ref(m, s),
-                            "verdict": self.cell(verdict, true),
-                            "statements": statements,
-                        })
+                        with(
+                            json!({ "subject": subject_ref(m, s) }),
+                            [
+                                ("verdict", self.cell_value(m.verdict(s, f))),
+                                ("statements", statements.into()),
+                            ],
+                        )
                     })
                     .collect();
                 let levels = levels_used(m, m.features[f].statements.iter().copied());
-                ctx.insert(
+                ctx.insert_value(
                     "feature",
-                    &json!({
-                        "name": feat.name, "slug": feat.slug, "url": m.url(&m.target_path(target)),
-                        "group": feat.group, "description": feat.description, "aliases": feat.aliases,
-                        "rows": rows, "levels_used": levels,
-                    }),
+                    with(
+                        json!({
+                            "name": feat.name, "slug": feat.slug, "url": m.url(&m.target_path(target)),
+                            "group": feat.group, "description": feat.description, "aliases": feat.aliases,
+                            "levels_used": levels,
+                        }),
+                        [("rows", rows.into())],
+                    ),
                 );
                 "feature"
             }
@@ -281,9 +293,9 @@ impl<'m> Renderer<'m> {
                     ),
                 );
                 let subjects: Vec<SubjectId> = (0..m.subjects.len()).collect();
-                ctx.insert(
+                ctx.insert_value(
                     "matrix",
-                    &self.matrix(&subjects, &(0..m.features.len()).collect::<Vec<_>>()),
+                    self.matrix(&subjects, &(0..m.features.len()).collect::<Vec<_>>()),
                 );
                 let pairs: Vec<Value> = (0..m.pairs.len()).map(|p| pair_ref(m, p)).collect();
                 ctx.insert("pairs", &pairs);
@@ -311,18 +323,27 @@ impl<'m> Renderer<'m> {
                             .map(|s| (m.statements[s].level, m.statements[s].value.clone()));
                         a != b
                     });
-                let row = |f: usize| self.matrix_row(&[pair.a, pair.b], f);
-                ctx.insert(
+                let rows = |fs: &[usize]| -> TValue {
+                    fs.iter()
+                        .map(|&f| self.matrix_row(&[pair.a, pair.b], f))
+                        .collect::<Vec<_>>()
+                        .into()
+                };
+                ctx.insert_value(
                     "pair",
-                    &json!({
-                        "title": title,
-                        "a": subject_ref(m, pair.a),
-                        "b": subject_ref(m, pair.b),
-                        "differences": diff.iter().map(|&f| row(f)).collect::<Vec<_>>(),
-                        "same": same.iter().map(|&f| row(f)).collect::<Vec<_>>(),
-                        "articles": pair.articles.iter().map(|&a| summary(m, a)).collect::<Vec<_>>(),
-                        "levels_used": levels_used(m, pair.features.iter().flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)]).flatten()),
-                    }),
+                    with(
+                        json!({
+                            "title": title,
+                            "a": subject_ref(m, pair.a),
+                            "b": subject_ref(m, pair.b),
+                            "levels_used": levels_used(m, pair.features.iter().flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)]).flatten()),
+                        }),
+                        [
+                            ("differences", rows(&diff)),
+                            ("same", rows(&same)),
+                            ("articles", self.summary_list(&pair.articles)),
+                        ],
+                    ),
                 );
                 "pair"
             }
@@ -344,12 +365,14 @@ impl<'m> Renderer<'m> {
                 let tag = &m.tags[t];
                 let title = format!("Tagged “{}”", tag.name);
                 ctx.insert("page", &virtual_page(&title, "", &m.target_path(target), m));
-                ctx.insert(
+                ctx.insert_value(
                     "tag",
-                    &json!({
-                        "name": tag.name, "slug": tag.slug, "url": m.url(&m.target_path(target)),
-                        "pages": tag.pages.iter().map(|&p| summary(m, p)).collect::<Vec<_>>(),
-                    }),
+                    with(
+                        json!({
+                            "name": tag.name, "slug": tag.slug, "url": m.url(&m.target_path(target)),
+                        }),
+                        [("pages", self.summary_list(&tag.pages))],
+                    ),
                 );
                 "tag"
             }
@@ -362,7 +385,7 @@ impl<'m> Renderer<'m> {
     }
 
     /// Everything a template needs about a page made from Markdown.
-    fn page_context(&self, p: PageId, diags: &mut Vec<Diagnostic>) -> Value {
+    fn page_context(&self, p: PageId, diags: &mut Vec<Diagnostic>) -> TValue {
         let m = self.model;
         let page = &m.pages[p];
         let resolve = |dest: &str| m.href_for(p, dest);
@@ -394,10 +417,6 @@ impl<'m> Renderer<'m> {
         };
         let mut v = summary(m, p);
         let obj = v.as_object_mut().expect("summary is an object");
-        let content = rendered.whole();
-        obj.insert("content".into(), Value::String(content));
-        obj.insert("content_before".into(), Value::String(rendered.before));
-        obj.insert("content_after".into(), Value::String(rendered.after));
         obj.insert("kind".into(), json!(page.kind));
         obj.insert("permalink".into(), json!(m.permalink(&page.path)));
         obj.insert("toc".into(), toc(&page.outline.headings));
@@ -409,45 +428,10 @@ impl<'m> Renderer<'m> {
             json!(page.outline.words.div_ceil(220).max(1)),
         );
         obj.insert(
-            "related".into(),
-            json!(
-                page.related
-                    .iter()
-                    .map(|&r| summary(m, r))
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "backlinks".into(),
-            json!(
-                page.backlinks
-                    .iter()
-                    .map(|&r| summary(m, r))
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "prev".into(),
-            page.prev.map_or(Value::Null, |x| summary(m, x)),
-        );
-        obj.insert(
-            "next".into(),
-            page.next.map_or(Value::Null, |x| summary(m, x)),
-        );
-        obj.insert(
             "section".into(),
             page.section.map_or(
                 Value::Null,
                 |s| json!({ "title": m.pages[s].title, "url": m.url(&m.pages[s].path) }),
-            ),
-        );
-        obj.insert(
-            "children".into(),
-            json!(
-                page.children
-                    .iter()
-                    .map(|&c| summary(m, c))
-                    .collect::<Vec<_>>()
             ),
         );
         obj.insert("breadcrumbs".into(), breadcrumbs(m, p));
@@ -457,7 +441,43 @@ impl<'m> Renderer<'m> {
             json!(page.source.file.to_string_lossy().replace('\\', "/")),
         );
         obj.insert("aliases".into(), json!(front.aliases));
-        v
+        let neighbour = |x: Option<PageId>| x.map_or(TValue::none(), |x| self.summary_value(x));
+        let content = rendered.whole();
+        with(
+            v,
+            [
+                ("content", content.into()),
+                ("content_before", rendered.before.into()),
+                ("content_after", rendered.after.into()),
+                ("related", self.summary_list(&page.related)),
+                ("backlinks", self.summary_list(&page.backlinks)),
+                ("prev", neighbour(page.prev)),
+                ("next", neighbour(page.next)),
+                ("children", self.summary_list(&page.children)),
+            ],
+        )
+    }
+
+    /// A page as lists show it: [`summary`], made once per page and shared.
+    fn summary_value(&self, p: PageId) -> TValue {
+        self.summaries[p]
+            .get_or_init(|| TValue::from_serializable(&summary(self.model, p)))
+            .clone()
+    }
+
+    fn summary_list(&self, pages: &[PageId]) -> TValue {
+        pages
+            .iter()
+            .map(|&p| self.summary_value(p))
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    /// [`Self::cell`] with its source, as a template value. Not kept: a statement is shown
+    /// about twice (its feature's page, its subject's page), and keeping every cell of a
+    /// large site cost more memory than remaking them costs time.
+    fn cell_value(&self, st: Option<StatementId>) -> TValue {
+        TValue::from_serializable(&self.cell(st, true))
     }
 
     /// An article's own table: its columns, rows in written order.
@@ -488,7 +508,7 @@ impl<'m> Renderer<'m> {
         })
     }
 
-    fn subject_context(&self, s: SubjectId) -> Value {
+    fn subject_context(&self, s: SubjectId) -> TValue {
         let m = self.model;
         let subject = &m.subjects[s];
         let page = &m.pages[subject.page];
@@ -501,57 +521,70 @@ impl<'m> Renderer<'m> {
                 .or_default()
                 .push(st);
         }
-        let groups: Vec<Value> = m
+        let groups: Vec<TValue> = m
             .groups
             .iter()
             .filter_map(|g| {
-                let features: Vec<Value> = by_feature
+                let features: Vec<TValue> = by_feature
                     .iter()
                     .filter(|(f, _)| &m.features[**f].group == g)
                     .map(|(&f, sts)| {
-                        json!({
-                            "feature": feature_summary(m, f),
-                            "verdict": self.cell(m.verdict(s, f), true),
-                            "statements": sts.iter().map(|&st| self.cell(Some(st), true)).collect::<Vec<_>>(),
-                        })
+                        let statements: Vec<TValue> =
+                            sts.iter().map(|&st| self.cell_value(Some(st))).collect();
+                        with(
+                            json!({ "feature": feature_summary(m, f) }),
+                            [
+                                ("verdict", self.cell_value(m.verdict(s, f))),
+                                ("statements", statements.into()),
+                            ],
+                        )
                     })
                     .collect();
-                (!features.is_empty()).then(|| json!({ "name": g, "features": features }))
+                (!features.is_empty())
+                    .then(|| with(json!({ "name": g }), [("features", features.into())]))
             })
             .collect();
         let pairs: Vec<Value> = subject.pairs.iter().map(|&p| pair_ref(m, p)).collect();
-        json!({
-            "id": subject.id,
-            "title": page.title,
-            "url": m.url(&page.path),
-            "description": front.description,
-            "website": front.website,
-            "repository": front.repository,
-            "license": front.license,
-            "first_release": front.first_release,
-            "groups": groups,
-            "statement_count": subject.statements.len(),
-            "articles": subject.articles.iter().map(|&a| summary(m, a)).collect::<Vec<_>>(),
-            "pairs": pairs,
-            "levels_used": levels_used(m, subject.statements.iter().copied()),
-        })
+        with(
+            json!({
+                "id": subject.id,
+                "title": page.title,
+                "url": m.url(&page.path),
+                "description": front.description,
+                "website": front.website,
+                "repository": front.repository,
+                "license": front.license,
+                "first_release": front.first_release,
+                "statement_count": subject.statements.len(),
+                "pairs": pairs,
+                "levels_used": levels_used(m, subject.statements.iter().copied()),
+            }),
+            [
+                ("groups", groups.into()),
+                ("articles", self.summary_list(&subject.articles)),
+            ],
+        )
     }
 
     /// Subjects × features, grouped, one verdict per cell.
-    fn matrix(&self, subjects: &[SubjectId], features: &[usize]) -> Value {
+    fn matrix(&self, subjects: &[SubjectId], features: &[usize]) -> TValue {
         let m = self.model;
-        let groups: Vec<Value> = m
+        let groups: Vec<TValue> = m
             .groups
             .iter()
             .filter_map(|g| {
-                let rows: Vec<Value> = features
+                let rows: Vec<TValue> = features
                     .iter()
                     .copied()
                     .filter(|&f| &m.features[f].group == g && !m.features[f].statements.is_empty())
                     .map(|f| self.matrix_row(subjects, f))
                     .collect();
-                (!rows.is_empty())
-                    .then(|| json!({ "name": g, "slug": crate::slug::slugify(g), "rows": rows }))
+                (!rows.is_empty()).then(|| {
+                    with(
+                        json!({ "name": g, "slug": crate::slug::slugify(g) }),
+                        [("rows", rows.into())],
+                    )
+                })
             })
             .collect();
         let used = levels_used(
@@ -561,29 +594,38 @@ impl<'m> Renderer<'m> {
                 .flat_map(|&f| subjects.iter().map(move |&s| (s, f)))
                 .filter_map(|(s, f)| m.verdict(s, f)),
         );
-        json!({
-            "columns": subjects.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
-            "groups": groups,
-            "levels_used": used,
-        })
+        with(
+            json!({
+                "columns": subjects.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
+                "levels_used": used,
+            }),
+            [("groups", groups.into())],
+        )
     }
 
-    fn matrix_row(&self, subjects: &[SubjectId], f: usize) -> Value {
+    fn matrix_row(&self, subjects: &[SubjectId], f: usize) -> TValue {
         let m = self.model;
-        let cells: Vec<Value> = subjects
+        let cells: Vec<TValue> = subjects
             .iter()
-            .map(|&s| self.cell(m.verdict(s, f), true))
+            .map(|&s| self.cell_value(m.verdict(s, f)))
             .collect();
-        let distinct: std::collections::HashSet<String> = cells
-            .iter()
-            .map(|c| format!("{}|{}", c["level"], c["value"]))
-            .collect();
-        json!({
-            "feature": feature_summary(m, f),
-            "label": m.features[f].name,
-            "cells": cells,
-            "differs": distinct.len() > 1,
-        })
+        // What a cell shows as its verdict: the level, else the text value, else nothing.
+        let shown = |s: SubjectId| {
+            m.verdict(s, f).map(|st| {
+                let st = &m.statements[st];
+                (st.level.map(Level::as_str), st.value.as_deref())
+            })
+        };
+        let first = subjects.first().map(|&s| shown(s));
+        let differs = subjects.iter().any(|&s| Some(shown(s)) != first);
+        with(
+            json!({
+                "feature": feature_summary(m, f),
+                "label": m.features[f].name,
+                "differs": differs,
+            }),
+            [("cells", cells.into())],
+        )
     }
 
     /// One cell: level (with its word and icon), value, note, link, since, and where it was
@@ -618,7 +660,8 @@ impl<'m> Renderer<'m> {
 const HOME_LATEST: usize = 12;
 
 /// `latest` (newest articles first, at most `limit`) and `article_count` for the home page.
-fn home_lists(m: &Model, ctx: &mut Context, limit: Option<usize>) {
+fn home_lists(r: &Renderer, ctx: &mut Context, limit: Option<usize>) {
+    let m = r.model;
     let mut latest: Vec<PageId> = (0..m.pages.len())
         .filter(|&i| m.pages[i].kind == SourceKind::Article)
         .collect();
@@ -635,11 +678,20 @@ fn home_lists(m: &Model, ctx: &mut Context, limit: Option<usize>) {
     if let Some(limit) = limit {
         latest.truncate(limit);
     }
-    ctx.insert(
-        "latest",
-        &latest.iter().map(|&i| summary(m, i)).collect::<Vec<_>>(),
-    );
+    ctx.insert_value("latest", r.summary_list(&latest));
     ctx.insert("article_count", &total);
+}
+
+/// A JSON object as a template value, plus fields that already are template values (shared
+/// summaries, page HTML) and so are not copied again.
+fn with<const N: usize>(base: Value, fields: [(&'static str, TValue); N]) -> TValue {
+    let mut map = TValue::from_serializable(&base)
+        .into_map()
+        .unwrap_or_default();
+    for (k, v) in fields {
+        map.insert(k.into(), v);
+    }
+    map.into()
 }
 
 pub fn level_label(l: Level) -> &'static str {
