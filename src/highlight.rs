@@ -75,12 +75,16 @@
 //!
 //! # Cache
 //!
-//! Rendered blocks are cached in memory (16 mutex-guarded shards, shared across threads), keyed
-//! by the xxh3 of everything that affects the output: the language token, the attributes, the
-//! code, the size guard and an identity of the syntaxes and themes (two-face, the theme names,
-//! the site's own files, this module's output format). Blocks without warnings can be saved to
-//! and loaded from a file ([`Highlighter::save_cache`], [`Highlighter::load_cache`]) between
-//! builds; a corrupt or stale file is ignored as a whole.
+//! Rendered blocks are keyed by the xxh3 of everything that affects the output: the language
+//! token, the attributes, the code, the size guard and an identity of the syntaxes and themes
+//! (two-face, the theme names, the site's own files, this module's output format). The preview
+//! server keeps them in memory (16 mutex-guarded shards, shared across threads) between
+//! rebuilds. A build instead reads the previous build's blocks from disk one by one
+//! ([`Highlighter::load_cache`]) and streams the blocks it uses, without warnings, to the
+//! next cache file as they are rendered ([`Highlighter::start_cache`],
+//! [`Highlighter::finish_cache`]); see [`disk`]. A stale or damaged file is ignored.
+
+mod disk;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -92,7 +96,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-use std::io::Write;
 use syntect::highlighting::{Theme, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 use syntect::parsing::syntax_definition::{ContextReference, MatchOperation, Pattern};
@@ -111,7 +114,6 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 pub const MAX_LINE_BYTES: usize = 20_000;
 /// Bumped whenever the HTML this module emits changes, so old cache files are dropped.
 const FORMAT_VERSION: u64 = 2;
-const CACHE_MAGIC: &[u8; 16] = b"versus-hl-cache\n";
 const SHARDS: usize = 16;
 
 /// The default light theme.
@@ -501,15 +503,14 @@ pub struct Highlighter {
     /// Identifies the syntax set (two-face version, extra syntax files) for cache keys.
     identity: u64,
     css: OnceLock<String>,
-    cache: Vec<Mutex<HashMap<u64, CacheEntry>>>,
+    /// In memory: the preview server's cache across rebuilds (a build streams to `writer`).
+    cache: Vec<Mutex<HashMap<u64, RenderedBlock>>>,
+    /// The previous build's cache file, read block by block.
+    disk: OnceLock<disk::DiskCache>,
+    /// This build's cache file, when streaming (`start_cache`).
+    writer: RwLock<Option<disk::CacheWriter>>,
     hits: AtomicU64,
     misses: AtomicU64,
-}
-
-struct CacheEntry {
-    block: RenderedBlock,
-    /// Rendered or hit since this process started (only those are saved).
-    used: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -574,6 +575,8 @@ impl Highlighter {
             identity: id.digest(),
             css: OnceLock::new(),
             cache: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            disk: OnceLock::new(),
+            writer: RwLock::new(None),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         };
@@ -638,10 +641,25 @@ impl Highlighter {
     pub fn render_block(&self, info: &FenceInfo, code: &str) -> RenderedBlock {
         let key = self.cache_key(info, code);
         let shard = &self.cache[(key as usize) % SHARDS];
-        if let Some(e) = lock(shard).get_mut(&key) {
-            e.used = true;
+        if let Some(b) = lock(shard).get(&key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return e.block.clone();
+            return b.clone();
+        }
+        let writer = self.writer.read().unwrap_or_else(|e| e.into_inner());
+        let writer = writer.as_ref();
+        let stored = self
+            .disk
+            .get()
+            .and_then(|d| d.get(key))
+            .or_else(|| writer.and_then(|w| w.get(key)));
+        if let Some(html) = stored {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            let block = RenderedBlock {
+                html,
+                warnings: Vec::new(),
+            };
+            self.keep(key, &block, writer);
+            return block;
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let block = match catch_unwind(AssertUnwindSafe(|| self.render_uncached(info, code))) {
@@ -654,14 +672,21 @@ impl Highlighter {
                 )],
             },
         };
-        lock(shard).insert(
-            key,
-            CacheEntry {
-                block: block.clone(),
-                used: true,
-            },
-        );
+        self.keep(key, &block, writer);
         block
+    }
+
+    /// A build streams the block to the next cache file and keeps nothing in memory (its
+    /// pages are written as they are rendered, so nothing would read it again); the preview
+    /// server keeps it in memory for its next rebuild.
+    fn keep(&self, key: u64, block: &RenderedBlock, writer: Option<&disk::CacheWriter>) {
+        match writer {
+            Some(w) if block.warnings.is_empty() => w.add(key, &block.html),
+            Some(_) => {}
+            None => {
+                lock(&self.cache[(key as usize) % SHARDS]).insert(key, block.clone());
+            }
+        }
     }
 
     fn render_uncached(&self, info: &FenceInfo, code: &str) -> RenderedBlock {
@@ -791,90 +816,42 @@ impl Highlighter {
         )
     }
 
-    /// Loads a cache file written by [`save_cache`](Self::save_cache). A missing file is
-    /// `Ok(0)`; a corrupt file, or one written by another syntax set or module version, is
-    /// `Err` and nothing is loaded (safe to ignore). Returns how many blocks were loaded.
+    /// Opens the previous build's cache file for lookups (it is read block by block, never
+    /// whole). A missing file is `Ok(0)`; a damaged file, or one written for other syntaxes,
+    /// themes or by another version, is `Err` and not used (safe to ignore). Returns how many
+    /// blocks it holds.
     pub fn load_cache(&self, path: &Path) -> Result<usize, String> {
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-        };
-        let entries = decode_cache(&bytes, self.identity)
-            .ok_or_else(|| format!("ignoring corrupt or outdated cache {}", path.display()))?;
-        let n = entries.len();
-        for (key, html) in entries {
-            lock(&self.cache[(key as usize) % SHARDS])
-                .entry(key)
-                .or_insert(CacheEntry {
-                    block: RenderedBlock {
-                        html,
-                        warnings: Vec::new(),
-                    },
-                    used: false,
-                });
-        }
-        Ok(n)
-    }
-
-    /// Writes the blocks rendered or reused by this process (and that had no warnings) to
-    /// `path` (atomically: a temporary file, then a rename). Returns how many were written.
-    pub fn save_cache(&self, path: &Path) -> io::Result<usize> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let written = fs::File::create(&tmp).and_then(|f| {
-            let mut w = io::BufWriter::with_capacity(1 << 20, f);
-            let n = self.write_cache(&mut w)?;
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            Ok(n)
-        });
-        let n = written
-            .and_then(|n| fs::rename(&tmp, path).map(|()| n))
-            .inspect_err(|_| {
-                let _ = fs::remove_file(&tmp);
-            })?;
-        Ok(n)
-    }
-
-    /// Streams the cache file (format at [`decode_cache`]) without copying the blocks:
-    /// on a large site the cache holds hundreds of megabytes of HTML, and building the file
-    /// in memory tripled the build's peak memory.
-    fn write_cache(&self, w: &mut impl Write) -> io::Result<usize> {
-        let keep = |e: &CacheEntry| e.used && e.block.warnings.is_empty();
-        let count: usize = self
-            .cache
-            .iter()
-            .map(|shard| lock(shard).values().filter(|e| keep(e)).count())
-            .sum();
-        let mut sum = Xxh3::new();
-        let mut put = |w: &mut dyn Write, bytes: &[u8]| -> io::Result<()> {
-            sum.update(bytes);
-            w.write_all(bytes)
-        };
-        put(w, CACHE_MAGIC)?;
-        put(w, &self.identity.to_le_bytes())?;
-        put(w, &(count as u64).to_le_bytes())?;
-        let mut written = 0;
-        for shard in &self.cache {
-            let shard = lock(shard);
-            let mut keys: Vec<u64> = shard
-                .iter()
-                .filter(|(_, e)| keep(e))
-                .map(|(k, _)| *k)
-                .collect();
-            keys.sort_unstable();
-            for k in keys {
-                let html = &shard[&k].block.html;
-                put(w, &k.to_le_bytes())?;
-                put(w, &(html.len() as u32).to_le_bytes())?;
-                put(w, html.as_bytes())?;
-                written += 1;
+        match disk::DiskCache::open(path, self.identity)? {
+            Some(c) => {
+                let n = c.len();
+                let _ = self.disk.set(c);
+                Ok(n)
             }
+            None => Ok(0),
         }
-        w.write_all(&sum.digest().to_le_bytes())?;
-        Ok(written)
+    }
+
+    /// From now on, writes every block rendered or reused (without warnings) to a new cache
+    /// file at `path` instead of keeping it in memory; [`finish_cache`](Self::finish_cache)
+    /// puts the file in place.
+    pub fn start_cache(&self, path: &Path) -> io::Result<()> {
+        let w = disk::CacheWriter::create(path, self.identity)?;
+        *self.writer.write().unwrap_or_else(|e| e.into_inner()) = Some(w);
+        Ok(())
+    }
+
+    /// Completes the file begun by [`start_cache`](Self::start_cache) and renames it into
+    /// place (the old one stays if this fails). Returns how many blocks it holds.
+    pub fn finish_cache(&self) -> io::Result<usize> {
+        let w = self
+            .writer
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match w {
+            Some(w) => w.finish(),
+            None => Ok(0),
+        }
     }
 
     /// The stylesheet: token colours for the light theme and the dark theme. Dark applies
@@ -1485,41 +1462,6 @@ pub fn render_group(blocks: &[(String, String, String)], group_id: &str) -> Stri
     h
 }
 
-// ---------------------------------------------------------------------------------------------
-// Cache file
-// ---------------------------------------------------------------------------------------------
-
-/// The cache file (written by `Highlighter::write_cache`): magic, identity u64, count u64, then
-/// per entry: key u64, len u32, html bytes; then the xxh3 of everything before it. All
-/// little-endian.
-fn decode_cache(b: &[u8], identity: u64) -> Option<Vec<(u64, String)>> {
-    let (body, sum) = b.split_at_checked(b.len().checked_sub(8)?)?;
-    if xxh3_64(body) != u64::from_le_bytes(sum.try_into().ok()?) {
-        return None;
-    }
-    let rest = body.strip_prefix(CACHE_MAGIC.as_slice())?;
-    let take = |r: &mut &[u8], n: usize| -> Option<Vec<u8>> {
-        let (a, b) = r.split_at_checked(n)?;
-        *r = b;
-        Some(a.to_vec())
-    };
-    let mut r = rest;
-    let u64_at =
-        |r: &mut &[u8]| -> Option<u64> { Some(u64::from_le_bytes(take(r, 8)?.try_into().ok()?)) };
-    if u64_at(&mut r)? != identity {
-        return None;
-    }
-    let count = u64_at(&mut r)?;
-    let mut out = Vec::with_capacity(count.min(1 << 20) as usize);
-    for _ in 0..count {
-        let key = u64_at(&mut r)?;
-        let len = u32::from_le_bytes(take(&mut r, 4)?.try_into().ok()?) as usize;
-        let html = String::from_utf8(take(&mut r, len)?).ok()?;
-        out.push((key, html));
-    }
-    r.is_empty().then_some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2025,23 +1967,33 @@ mod tests {
         let path = dir.join("sub/highlight.bin");
         let code = "SELECT 1;\n";
         let h = hl();
+        h.start_cache(&path).unwrap();
         let first = h.render_block(&fence("sql"), code);
+        assert_eq!(
+            h.render_block(&fence("sql"), code),
+            first,
+            "read back in the same build"
+        );
+        assert_eq!(h.cache_stats(), (1, 1));
         h.render_block(&fence("nosuch"), code); // has a warning: not saved
-        assert_eq!(h.save_cache(&path).unwrap(), 1);
+        assert_eq!(h.finish_cache().unwrap(), 1);
 
         let h2 = hl();
         assert_eq!(h2.load_cache(&path), Ok(1));
+        h2.start_cache(&path).unwrap();
         let again = h2.render_block(&fence("sql"), code);
         assert_eq!(again, first);
         assert_eq!(h2.cache_stats(), (1, 0));
+        // Blocks reused from the old file are carried into the new one.
+        assert_eq!(h2.finish_cache().unwrap(), 1);
+        let h2b = hl();
+        assert_eq!(h2b.load_cache(&path), Ok(1));
+        assert_eq!(h2b.render_block(&fence("sql"), code), first);
+        assert_eq!(h2b.cache_stats(), (1, 0));
 
-        // Corrupt: flip a byte in the middle, truncate, garbage.
-        let mut bytes = fs::read(&path).unwrap();
-        let mid = bytes.len() / 2;
-        bytes[mid] ^= 0xff;
-        fs::write(&path, &bytes).unwrap();
+        // Corrupt: truncate, garbage (damage inside the file: see `disk`'s tests).
+        let bytes = fs::read(&path).unwrap();
         let h3 = hl();
-        assert!(h3.load_cache(&path).is_err());
         fs::write(&path, &bytes[..10]).unwrap();
         assert!(h3.load_cache(&path).is_err());
         fs::write(&path, b"").unwrap();

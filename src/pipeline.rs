@@ -341,21 +341,19 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
             .highlight
             .cache
             .then(|| highlight_cache_path(&opts.root));
-        if let Some(path) = &cache {
-            // A missing, stale or corrupt cache is simply not used.
+        // Best effort: a missing, stale or corrupt cache is not used, and a read-only site
+        // folder only loses the speed-up of the next build.
+        let streaming = cache.as_ref().is_some_and(|path| {
             let _ = site.highlighter.load_cache(path);
-        }
+            site.highlighter.start_cache(path).is_ok()
+        });
         let t = Instant::now();
         let (pages, d) = render_all(&site, &emit, progress)?;
         diags.extend(d);
         stages.push(("render + write", t.elapsed()));
         let t = Instant::now();
-        if let Some(path) = &cache
-            && let Some(dir) = path.parent()
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            // Best effort: a read-only site folder only loses the speed-up.
-            let _ = site.highlighter.save_cache(path);
+        if streaming {
+            let _ = site.highlighter.finish_cache();
         }
         stages.push(("save highlight cache", t.elapsed()));
         pages

@@ -593,3 +593,51 @@ fn bad_usage_exits_with_2() {
         .assert_stderr_has("content/");
     empty.run(&["check"]).assert_code(2);
 }
+
+/// The highlight cache makes a second build reuse code blocks, and never shows stale or
+/// damaged HTML: an edited block is highlighted anew, a damaged cache file is ignored.
+#[test]
+fn highlight_cache_is_reused_and_never_stale() {
+    let code = |n: u32| {
+        format!(
+            "+++\ntitle = \"A\"\n+++\n\n```python\ndef f{n}(x):\n    return x + {n}\n```\n\n```toml\nk = {n}\n```\n"
+        )
+    };
+    let site = Site::new(&[("content/a.md", &code(1)), ("content/b.md", &code(2))]);
+    site.run(&["build"]).assert_ok();
+    let first = common::tree(&site.path("site"));
+    let cache = site.path(".versus-cache/highlight.bin");
+    let size = std::fs::metadata(&cache).expect("cache written").len();
+    assert!(size > 0);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path(".versus-cache"))
+        .unwrap()
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
+
+    site.run(&["build"]).assert_ok();
+    assert_eq!(common::tree(&site.path("site")), first);
+
+    site.write("content/a.md", &code(3));
+    site.run(&["build"]).assert_ok();
+    let a = site.read("site/a/index.html");
+    assert!(a.contains("f3"), "{a}");
+    assert!(!a.contains("f1"), "stale block: {a}");
+    site.write("content/a.md", &code(1));
+
+    // Damage every byte pattern we can think of: the build ignores the file and is the same.
+    let bytes = std::fs::read(&cache).unwrap();
+    for damaged in [
+        bytes.iter().map(|b| b ^ 0x55).collect::<Vec<_>>(),
+        bytes[..bytes.len() / 2].to_vec(),
+        Vec::new(),
+    ] {
+        std::fs::write(&cache, &damaged).unwrap();
+        site.run(&["build"]).assert_ok();
+        assert_eq!(common::tree(&site.path("site")), first);
+    }
+    let mut one_block = std::fs::read(&cache).unwrap();
+    one_block[30] ^= 0xff; // inside the first block's HTML: that block is re-highlighted
+    std::fs::write(&cache, &one_block).unwrap();
+    site.run(&["build"]).assert_ok();
+    assert_eq!(common::tree(&site.path("site")), first);
+}
