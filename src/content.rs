@@ -1290,4 +1290,101 @@ mod tests {
             let _ = parse(t);
         }
     }
+
+    /// A site folder with `files`, and what a full load reads from it.
+    fn folder(files: &[(&str, &str)]) -> (tempfile::TempDir, Content) {
+        let t = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            write(t.path(), rel, text);
+        }
+        let (c, _) = load(t.path()).unwrap();
+        (t, c)
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(CONTENT_DIR).join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Reloads `changed`, then checks the result against a fresh full load.
+    fn reload_matches_load(root: &Path, c: &mut Content, changed: &[&str]) -> Reloaded {
+        let changed: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
+        let r = reload(root, c, &changed, &mut Vec::new()).unwrap();
+        let (fresh, _) = load(root).unwrap();
+        let rels = |c: &Content| -> Vec<(String, String)> {
+            c.sources
+                .iter()
+                .map(|s| (s.rel.clone(), s.text.clone()))
+                .chain(c.assets.iter().map(|a| (a.rel.clone(), String::new())))
+                .collect()
+        };
+        assert_eq!(rels(c), rels(&fresh));
+        assert_eq!(c.features_toml, fresh.features_toml);
+        for (a, b) in c.sources.iter().zip(&fresh.sources) {
+            assert_eq!(a.front, b.front);
+        }
+        r
+    }
+
+    #[test]
+    fn reload_reads_only_what_changed_and_equals_a_full_load() {
+        let (t, mut c) = folder(&[
+            ("a.md", "+++\ntitle = \"A\"\n+++\nBody.\n"),
+            ("a/b.md", "B"),
+            ("z.md", "Z"),
+        ]);
+        let root = t.path();
+        // Same text again: nothing changed.
+        write(root, "a.md", "+++\ntitle = \"A\"\n+++\nBody.\n");
+        assert!(reload_matches_load(root, &mut c, &["a.md"]).is_empty());
+        // A body edit is a modification, not structural.
+        write(root, "a.md", "+++\ntitle = \"A\"\n+++\nNew body.\n");
+        let r = reload_matches_load(root, &mut c, &["a.md"]);
+        assert_eq!(r.modified, vec!["a.md"]);
+        assert!(!r.structural);
+        let a = c.sources.iter().find(|s| s.rel == "a.md").unwrap();
+        assert!(a.outline.is_some(), "the outline is scanned on reload");
+        // Added in walk order (`a/b.md` < `a-b.md` < `a.md`), removed, renamed.
+        write(root, "a-b.md", "AB");
+        let r = reload_matches_load(root, &mut c, &["a-b.md"]);
+        assert!(r.structural && r.modified.is_empty());
+        std::fs::rename(root.join("content/z.md"), root.join("content/y.md")).unwrap();
+        assert!(reload_matches_load(root, &mut c, &["z.md", "y.md"]).structural);
+        std::fs::remove_file(root.join("content/a-b.md")).unwrap();
+        assert!(reload_matches_load(root, &mut c, &["a-b.md"]).structural);
+        // Assets and features.toml are structural.
+        write(root, "a/pic.png", "png");
+        assert!(reload_matches_load(root, &mut c, &["a/pic.png"]).structural);
+        write(root, FEATURES_FILE, "[[feature]]\nname = \"X\"\n");
+        assert!(reload_matches_load(root, &mut c, &[FEATURES_FILE]).structural);
+        // Editor droppings and files that never existed change nothing.
+        write(root, ".a.md.swp", "x");
+        assert!(reload_matches_load(root, &mut c, &[".a.md.swp", "gone.md"]).is_empty());
+        // A deleted folder takes its files with it.
+        std::fs::remove_dir_all(root.join("content/a")).unwrap();
+        assert!(reload_matches_load(root, &mut c, &["a"]).structural);
+        assert!(c.sources.iter().all(|s| !s.rel.starts_with("a/")));
+    }
+
+    #[test]
+    fn reload_refuses_folders_and_the_content_folder_itself() {
+        let (t, mut c) = folder(&[("a.md", "A")]);
+        write(t.path(), "new/b.md", "B");
+        let mut d = Vec::new();
+        assert!(reload(t.path(), &mut c, &["new".into()], &mut d).is_err());
+        assert!(reload(t.path(), &mut c, &["".into()], &mut d).is_err());
+        assert!(reload(t.path(), &mut c, &["../x.md".into()], &mut d).is_err());
+    }
+
+    #[test]
+    fn reload_reports_front_matter_errors_like_a_load() {
+        let (t, mut c) = folder(&[("a.md", "+++\ntitle = \"A\"\n+++\n")]);
+        write(t.path(), "a.md", "+++\ntitle = \n+++\n");
+        let mut d = Vec::new();
+        reload(t.path(), &mut c, &["a.md".into()], &mut d).unwrap();
+        let (_, full) = load(t.path()).unwrap();
+        assert!(d.iter().any(Diagnostic::is_error));
+        assert_eq!(d, full);
+    }
 }
