@@ -28,15 +28,15 @@ pub fn index(model: &Model) -> Vec<u8> {
         .into_iter()
         .filter_map(|t| doc(model, t))
         .collect();
-    join(&docs)
+    join(docs.iter().map(Vec::as_slice))
 }
 
 /// The index made of documents from [`doc`], in target order: the preview server keeps them
 /// and makes again only those of the pages that changed.
-pub fn join(docs: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(docs.iter().map(|d| d.len() + 1).sum::<usize>() + 16);
+pub fn join<'a>(docs: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<u8> {
+    let mut out = Vec::with_capacity(docs.clone().map(|d| d.len() + 1).sum::<usize>() + 16);
     out.extend_from_slice(b"{\"v\":1,\"docs\":[");
-    for (i, d) in docs.iter().enumerate() {
+    for (i, d) in docs.enumerate() {
         if i > 0 {
             out.push(b',');
         }

@@ -203,11 +203,13 @@ impl Builder {
             return self.full();
         };
         let mut diags = Vec::new();
+        let mut laps = Laps::start();
         let reloaded = match content::reload(&self.opts.root, &mut state.content, &rels, &mut diags)
         {
             Ok(r) => r,
             Err(_) => return self.full(),
         };
+        laps.lap("reload");
         if reloaded.is_empty() && diags.is_empty() {
             // Saved without a change (or only ignored files): nothing to do.
             return Ok(Rebuild {
@@ -354,7 +356,8 @@ impl Builder {
             });
         }
         let docs = search_docs(&model, &targets);
-        let (snapshot, d) = assemble(
+        let (extra, d) = crate::hosting::extra_files(&model);
+        let snapshot = assemble(
             &model,
             &targets,
             rendered,
@@ -362,6 +365,7 @@ impl Builder {
             &site.files,
             &files,
             &assets,
+            extra,
         );
         let mut diagnostics = diagnostics;
         diagnostics.extend(d);
@@ -395,6 +399,7 @@ impl Builder {
     /// change is more than that (the caller then takes the model route).
     fn pages(&mut self, modified: &[String], diags: &mut Vec<Diagnostic>) -> Option<Rebuild> {
         let strict = self.opts.strict;
+        let mut laps = Laps::start();
         let state = self.state.as_mut()?;
         let mut swaps: Vec<(PageId, Source)> = Vec::new();
         {
@@ -429,15 +434,18 @@ impl Builder {
         for &p in &pages {
             self_anchor_warnings(m, p, diags);
         }
+        laps.lap("check");
         let (rendered, d) = {
             let (renderer, d) = Renderer::new(m, &site.theme, &site.highlighter, &site.assets);
             diags.extend(d);
+            laps.lap("renderer");
             if diags.iter().any(Diagnostic::is_error) {
                 (HashMap::new(), Vec::new())
             } else {
                 render_targets(&renderer, m, &targets)
             }
         };
+        laps.lap("render");
         diags.extend(d);
         let diagnostics = pipeline::finish_diagnostics(std::mem::take(diags), strict);
         if diagnostics::count(&diagnostics).0 > 0 {
@@ -452,29 +460,57 @@ impl Builder {
             });
         }
         // The search index embeds body text: make only these pages' documents again.
-        let mut docs = state.docs.clone();
-        for (t, doc) in &mut docs {
-            if let Target::Page(p) = t
-                && pages.contains(p)
-            {
-                *doc = crate::search::doc(m, *t).unwrap_or_default();
-            }
-        }
-        let mut files = site.files.clone();
-        let index: Vec<Vec<u8>> = docs.iter().map(|(_, d)| d.clone()).collect();
-        files.insert("search-index.json".into(), crate::search::join(&index));
-        let all_targets = m.targets();
-        let (snapshot, d) = assemble(
-            m,
-            &all_targets,
-            rendered,
-            &state.snapshot,
-            &site.files,
-            &files,
-            &site.assets,
-        );
+        let new_docs: Vec<(usize, Vec<u8>)> = state
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (t, _))| match t {
+                Target::Page(p) if pages.contains(p) => {
+                    Some((i, crate::search::doc(m, *t).unwrap_or_default()))
+                }
+                _ => None,
+            })
+            .collect();
+        let (extra, d) = crate::hosting::extra_files(m);
+        laps.lap("hosting files");
         let mut diagnostics = diagnostics;
         diagnostics.extend(d);
+        // The last snapshot with these pages, the search index and the hosting files
+        // replaced; a site's own static file of the same path still wins, as in a build.
+        let minify = m.config.build.minify;
+        let mut files = state.snapshot.files.clone();
+        for (path, entry) in rendered {
+            let hosting = extra.iter().any(|(p, _)| *p == path);
+            if !site.files.contains_key(&path) && !hosting {
+                files.insert(path, entry);
+            }
+        }
+        for (path, bytes) in extra {
+            if site.files.contains_key(&path) {
+                continue;
+            }
+            let same = files
+                .get(&path)
+                .is_some_and(|e| !minify && e.bytes.as_slice() == bytes.as_slice());
+            if !same {
+                let entry = Entry::new(minified(minify, &path, bytes));
+                files.insert(path, entry);
+            }
+        }
+        laps.lap("assemble");
+        let state = self.state.as_mut()?;
+        for (i, doc) in new_docs {
+            state.docs[i].1 = doc;
+        }
+        let index = crate::search::join(state.docs.iter().map(|(_, d)| d.as_slice()));
+        let index_path = "search-index.json";
+        files.insert(
+            index_path.to_string(),
+            Entry::new(minified(minify, index_path, index.clone())),
+        );
+        state.site.files.insert(index_path.to_string(), index);
+        laps.lap("search index");
+        let m = &state.site.model;
         let faces = faces_of(m, &pages);
         let digests: Vec<(String, u64)> = pages
             .iter()
@@ -486,11 +522,14 @@ impl Builder {
             })
             .collect();
         state.digests.extend(digests);
-        state.docs = docs;
-        state.site.files = files;
-        let snapshot = Arc::new(snapshot);
+        let snapshot = Arc::new(Snapshot {
+            files,
+            assets: state.snapshot.assets.clone(),
+            pages: state.snapshot.pages,
+        });
         state.snapshot = snapshot.clone();
         state.keep_outlines_of(&pages);
+        laps.lap("keep");
         Some(Rebuild {
             snapshot: Some(snapshot),
             diagnostics: pipeline::finish_diagnostics(diagnostics, strict),
@@ -650,6 +689,45 @@ fn render_targets(
     (files, diags)
 }
 
+/// Wall time per step of a rebuild, printed to stderr when `VERSUS_SERVE_TIMINGS` is set
+/// (for `scripts/bench-serve.sh` and profiling; off otherwise).
+struct Laps {
+    at: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+    on: bool,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            at: std::time::Instant::now(),
+            laps: Vec::new(),
+            on: std::env::var_os("VERSUS_SERVE_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&mut self, what: &'static str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            self.laps.push((what, now - self.at));
+            self.at = now;
+        }
+    }
+}
+
+impl Drop for Laps {
+    fn drop(&mut self) {
+        if self.on && !self.laps.is_empty() {
+            let parts: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(w, d)| format!("{w} {:.1}", d.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("timings (ms): {}", parts.join(", "));
+        }
+    }
+}
+
 fn minified(minify: bool, path: &str, bytes: Vec<u8>) -> Vec<u8> {
     match minify
         .then(|| crate::hosting::minify(path, &bytes))
@@ -671,7 +749,8 @@ fn assemble(
     old_files: &pipeline::Files,
     files: &pipeline::Files,
     assets: &pipeline::AssetNames,
-) -> (Snapshot, Vec<Diagnostic>) {
+    extra: Vec<(String, Vec<u8>)>,
+) -> Snapshot {
     let minify = m.config.build.minify;
     let mut out: HashMap<String, Entry> = HashMap::with_capacity(old.files.len() + rendered.len());
     for &t in targets {
@@ -694,7 +773,6 @@ fn assemble(
         };
         out.insert(path.clone(), entry);
     }
-    let (extra, diags) = crate::hosting::extra_files(m);
     for (path, bytes) in &extra {
         if !files.contains_key(path) {
             let entry = match old.files.get(path) {
@@ -704,14 +782,11 @@ fn assemble(
             out.insert(path.clone(), entry);
         }
     }
-    (
-        Snapshot {
-            files: out,
-            assets: assets.clone(),
-            pages: targets.len(),
-        },
-        diags,
-    )
+    Snapshot {
+        files: out,
+        assets: assets.clone(),
+        pages: targets.len(),
+    }
 }
 
 fn search_docs(m: &Model, targets: &[Target]) -> Vec<(Target, Vec<u8>)> {

@@ -293,6 +293,7 @@ fn rebuild_loop(
                 });
             }
             Some(new) => {
+                let diff_start = Instant::now();
                 let change = match &old.snapshot {
                     Some(o) => snapshot::diff(o, &new, ""),
                     None => snapshot::Change {
@@ -306,6 +307,12 @@ fn rebuild_loop(
                     errors: Vec::new(),
                 });
                 let ms = saved_at.elapsed().as_millis();
+                if std::env::var_os("VERSUS_SERVE_TIMINGS").is_some() {
+                    eprintln!(
+                        "timings (ms): diff and publish {:.1}",
+                        diff_start.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
                 let target = outcome.edited_page.filter(|_| navigate);
                 shared.hub.send(&json!({
                     "type": "change",
