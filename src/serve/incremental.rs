@@ -359,7 +359,6 @@ impl Builder {
         let (extra, d) = crate::hosting::extra_files(&model);
         let snapshot = assemble(
             &model,
-            &targets,
             rendered,
             &state.snapshot,
             &site.files,
@@ -471,10 +470,10 @@ impl Builder {
                 _ => None,
             })
             .collect();
-        let (extra, d) = crate::hosting::extra_files(m);
+        // Paths, dates, titles and tags are unchanged: of the hosting files, only feeds
+        // listing these pages (which quote their text) can differ.
+        let extra = crate::hosting::feeds_listing(m, &pages);
         laps.lap("hosting files");
-        let mut diagnostics = diagnostics;
-        diagnostics.extend(d);
         // The last snapshot with these pages, the search index and the hosting files
         // replaced; a site's own static file of the same path still wins, as in a build.
         let minify = m.config.build.minify;
@@ -743,7 +742,6 @@ fn minified(minify: bool, path: &str, bytes: Vec<u8>) -> Vec<u8> {
 /// them (a later file of the same path wins).
 fn assemble(
     m: &Model,
-    targets: &[Target],
     mut rendered: HashMap<String, Entry>,
     old: &Snapshot,
     old_files: &pipeline::Files,
@@ -752,8 +750,9 @@ fn assemble(
     extra: Vec<(String, Vec<u8>)>,
 ) -> Snapshot {
     let minify = m.config.build.minify;
+    let targets = m.targets();
     let mut out: HashMap<String, Entry> = HashMap::with_capacity(old.files.len() + rendered.len());
-    for &t in targets {
+    for &t in &targets {
         let path = pipeline::output_path(&m.target_path(t));
         let entry = match rendered.remove(&path) {
             Some(e) => e,
