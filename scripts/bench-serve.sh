@@ -70,7 +70,9 @@ def edit(i):
         new = re.sub(r'^title = "(.*)"$', lambda m: f'title = "{m.group(1)} {i}"', text, count=1, flags=re.M)
         open(target, "w").write(new)
     elif kind == "template":
-        open(target, "wb").write(original + f"\n<!-- benchmark edit {i} -->\n".encode())
+        # Inside the block: a child template may hold nothing outside its blocks.
+        text = original.decode().replace("{% endblock main %}", f"<!-- benchmark edit {i} -->{{% endblock main %}}", 1)
+        open(target, "w").write(text)
     else:
         sys.exit(f"unknown EDIT={kind}: body, front or template")
 ev = socket.create_connection(("127.0.0.1", port))
@@ -87,6 +89,8 @@ def next_event(kind):
                 e = json.loads(line[6:])
                 if e["type"] == kind:
                     return e
+                if e["type"] == "errors":
+                    raise SystemExit(f"the rebuild failed: {e['errors']}")
 next_event("hello")
 times, server_ms = [], []
 try:

@@ -285,6 +285,7 @@ impl Builder {
     /// The model route: rebuild the model from the reloaded content, render what changed.
     fn model(&mut self, mut diags: Vec<Diagnostic>) -> Result<Rebuild> {
         let strict = self.opts.strict;
+        let mut laps = Laps::start();
         let Some(state) = self.state.as_mut() else {
             return self.full();
         };
@@ -297,6 +298,7 @@ impl Builder {
             },
         );
         diags.extend(d);
+        laps.lap("model");
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, strict, Route::Model));
         }
@@ -310,6 +312,7 @@ impl Builder {
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, strict, Route::Model));
         }
+        laps.lap("static files");
         let shared = digest_json(&render::shared_context(&model, &assets));
         let everything = shared != state.shared || assets != site.assets;
         let faces = faces(&model);
@@ -338,6 +341,17 @@ impl Builder {
                 _ => true,
             })
             .collect();
+        laps.lap("digests");
+        if laps.on {
+            let pages = to_render
+                .iter()
+                .filter(|t| matches!(t, Target::Page(_)))
+                .count();
+            eprintln!(
+                "model route: rendering {} targets ({pages} pages, everything: {everything})",
+                to_render.len()
+            );
+        }
         let rendered = {
             let (renderer, d) = Renderer::new(&model, &site.theme, &site.highlighter, &assets);
             diags.extend(d);
@@ -348,6 +362,7 @@ impl Builder {
             diags.extend(d);
             rendered
         };
+        laps.lap("render");
         let diagnostics = pipeline::finish_diagnostics(diags, strict);
         if diagnostics::count(&diagnostics).0 > 0 {
             return Ok(Rebuild {
@@ -368,6 +383,7 @@ impl Builder {
         );
         let mut diagnostics = diagnostics;
         diagnostics.extend(d);
+        laps.lap("assemble");
         let snapshot = Arc::new(snapshot);
         let theme = std::mem::take(&mut state.site.theme);
         state.site = Site {
@@ -385,6 +401,7 @@ impl Builder {
         state.digests = digests;
         state.docs = docs;
         state.keep_outlines();
+        laps.lap("keep");
         Ok(Rebuild {
             snapshot: Some(snapshot),
             diagnostics: pipeline::finish_diagnostics(diagnostics, strict),

@@ -2,9 +2,9 @@
 //!
 //! It builds the site with the ordinary pipeline into memory ([`snapshot`]), serves it with a
 //! small pool of tiny_http workers ([`http`]), watches the inputs ([`watch`]) and after each
-//! change rebuilds, publishes the new snapshot in one atomic swap, and only then tells open
-//! browsers what to do over Server-Sent Events on the same port ([`live`]). A reload therefore
-//! never meets a half-published site.
+//! change rebuilds only what the change needs ([`incremental`]), publishes the new snapshot
+//! in one atomic swap, and only then tells open browsers what to do over Server-Sent Events
+//! on the same port ([`live`]). A reload therefore never meets a half-published site.
 //!
 //! A build with errors keeps the last good pages published and sends the diagnostics to every
 //! open page, which shows them in an overlay. A failing *first* build still starts the server:
