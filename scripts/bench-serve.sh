@@ -8,6 +8,12 @@
 # port, opens the event stream, appends a line to one article N times (default 10, $RUNS)
 # and prints the median and worst save→event time, plus the rebuild time the server reports.
 # The edited file is restored afterwards. Uses the release binary ($VERSUS to override).
+#
+# EDIT picks the kind of save (default `body`):
+#   body      append a line to the article's body (the server's page-text route)
+#   front     change the article's title in its front matter (the model route)
+#   template  override templates/404.html with a changed copy (the full route)
+# SERVE_LOG=FILE keeps the server's stderr; with VERSUS_SERVE_TIMINGS=1 it holds per-step times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
@@ -25,14 +31,15 @@ if [[ ${#sites[@]} -eq 0 ]]; then
   fi
   sites=(. "$corpus")
 fi
+EDIT=${EDIT:-body}
 for site in "${sites[@]}"; do
-  python3 - "$VERSUS" "$site" "$RUNS" <<'PY'
-import json, os, socket, statistics, subprocess, sys, time, glob
+  python3 - "$VERSUS" "$site" "$RUNS" "$EDIT" "${SERVE_LOG:-/dev/null}" <<'PY'
+import json, os, re, shutil, socket, statistics, subprocess, sys, time, glob
 
-versus, site, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+versus, site, runs, kind, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
 proc = subprocess.Popen([versus, "serve", "--root", site, "--port", str(port)],
-                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                        stdout=subprocess.PIPE, stderr=open(log, "a"), text=True)
 first = ""
 for line in proc.stdout:
     if line.startswith("built"):
@@ -42,7 +49,32 @@ for line in proc.stdout:
 articles = sorted(glob.glob(os.path.join(site, "content", "**", "*.md"), recursive=True))
 articles = [a for a in articles if not os.path.basename(a).startswith("_") and "/subjects/" not in a]
 target = articles[len(articles) // 2]
-original = open(target, "rb").read()
+template_dir = os.path.join(site, "templates")
+made_template_dir = False
+if kind == "template":
+    made_template_dir = not os.path.isdir(template_dir)
+    os.makedirs(template_dir, exist_ok=True)
+    target = os.path.join(template_dir, "404.html")
+    theme = os.path.join(os.getcwd(), "themes", "default", "templates", "404.html")
+    had_template = os.path.exists(target)
+    original = open(target if had_template else theme, "rb").read()
+else:
+    original = open(target, "rb").read()
+
+def edit(i):
+    if kind == "body":
+        with open(target, "ab") as f:
+            f.write(f"\nBenchmark edit {i}.\n".encode())
+    elif kind == "front":
+        text = original.decode()
+        new = re.sub(r'^title = "(.*)"$', lambda m: f'title = "{m.group(1)} {i}"', text, count=1, flags=re.M)
+        open(target, "w").write(new)
+    elif kind == "template":
+        # Inside the block: a child template may hold nothing outside its blocks.
+        text = original.decode().replace("{% endblock main %}", f"<!-- benchmark edit {i} -->{{% endblock main %}}", 1)
+        open(target, "w").write(text)
+    else:
+        sys.exit(f"unknown EDIT={kind}: body, front or template")
 ev = socket.create_connection(("127.0.0.1", port))
 ev.sendall(b"GET /__versus/events HTTP/1.1\r\nHost: x\r\n\r\n")
 buf = b""
@@ -57,22 +89,31 @@ def next_event(kind):
                 e = json.loads(line[6:])
                 if e["type"] == kind:
                     return e
+                if e["type"] == "errors":
+                    raise SystemExit(f"the rebuild failed: {e['errors']}")
 next_event("hello")
 times, server_ms = [], []
 try:
     for i in range(runs):
         time.sleep(0.3)
         t0 = time.perf_counter()
-        with open(target, "ab") as f:
-            f.write(f"\nBenchmark edit {i}.\n".encode())
+        edit(i)
         e = next_event("change")
         times.append((time.perf_counter() - t0) * 1000)
         server_ms.append(e["ms"])
 finally:
-    open(target, "wb").write(original)
+    if kind == "template":
+        if made_template_dir:
+            shutil.rmtree(template_dir)
+        elif not had_template:
+            os.remove(target)
+        else:
+            open(target, "wb").write(original)
+    else:
+        open(target, "wb").write(original)
     proc.terminate(); proc.wait()
 print(f"{site}: {first}")
-print(f"  edit {os.path.relpath(target, site)}, {runs} saves: save→event median "
+print(f"  {kind} edit of {os.path.relpath(target, site)}, {runs} saves: save→event median "
       f"{statistics.median(times):.0f} ms, worst {max(times):.0f} ms "
       f"(server: median {statistics.median(server_ms):.0f} ms from the debounced event "
       f"to the published rebuild; the debounce adds ~30 ms)")

@@ -27,17 +27,10 @@ pub fn extra_files(model: &Model) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     files.extend(sitemaps(model, SITEMAP_MAX_URLS));
     files.push(("robots.txt".to_string(), robots(model).into_bytes()));
     let dated = dated_articles(model, (0..model.pages.len()).collect());
-    files.push((
-        "atom.xml".to_string(),
-        feed(model, &model.config.title, "/", "/atom.xml", &dated).into_bytes(),
-    ));
-    for (t, tag) in model.tags.iter().enumerate() {
-        let page_path = model.target_path(Target::Tag(t));
-        let dated = dated_articles(model, tag.pages.clone());
-        let title = format!("{} · {}", tag.name, model.config.title);
-        let feed_path = format!("{page_path}atom.xml");
-        let xml = feed(model, &title, &page_path, &feed_path, &dated);
-        files.push((output_path(&feed_path), xml.into_bytes()));
+    files.push(site_feed(model, &dated));
+    for t in 0..model.tags.len() {
+        let dated = dated_articles(model, model.tags[t].pages.clone());
+        files.push(tag_feed(model, t, &dated));
     }
     let (redirects, mut diags) = alias_pages(model);
     files.extend(redirects);
@@ -49,6 +42,46 @@ pub fn extra_files(model: &Model) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
         );
     }
     (files, diags)
+}
+
+/// The feeds (the site's and its tags') that list any of `pages`, as [`extra_files`] makes
+/// them. After an edit that changed only the text of `pages` (not their dates, titles or
+/// tags), these are the only hosting files that can differ.
+pub fn feeds_listing(model: &Model, pages: &[PageId]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let lists = |dated: &[PageId]| pages.iter().any(|p| dated.contains(p));
+    let dated = dated_articles(model, (0..model.pages.len()).collect());
+    if lists(&dated) {
+        files.push(site_feed(model, &dated));
+    }
+    let mut tags: Vec<usize> = pages
+        .iter()
+        .flat_map(|&p| model.pages[p].tags.iter().copied())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    for t in tags {
+        let dated = dated_articles(model, model.tags[t].pages.clone());
+        if lists(&dated) {
+            files.push(tag_feed(model, t, &dated));
+        }
+    }
+    files
+}
+
+fn site_feed(model: &Model, dated: &[PageId]) -> (String, Vec<u8>) {
+    (
+        "atom.xml".to_string(),
+        feed(model, &model.config.title, "/", "/atom.xml", dated).into_bytes(),
+    )
+}
+
+fn tag_feed(model: &Model, t: usize, dated: &[PageId]) -> (String, Vec<u8>) {
+    let page_path = model.target_path(Target::Tag(t));
+    let title = format!("{} · {}", model.tags[t].name, model.config.title);
+    let feed_path = format!("{page_path}atom.xml");
+    let xml = feed(model, &title, &page_path, &feed_path, dated);
+    (output_path(&feed_path), xml.into_bytes())
 }
 
 /// The site path of every page worth indexing (everything but 404), with its last change.

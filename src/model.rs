@@ -260,14 +260,19 @@ impl Model {
             m.load_catalog(text, &mut diags);
         }
         // Pages, with their outlines scanned in parallel.
-        let sources: Vec<Source> = content
+        let mut sources: Vec<Source> = content
             .sources
             .into_iter()
             .filter(|s| opts.drafts || !s.front.draft)
             .collect();
+        // An outline scanned earlier (the preview server keeps them) is used as it is.
         let outlines: Vec<Outline> = sources
-            .par_iter()
-            .map(|s| markdown::outline(s.body()))
+            .par_iter_mut()
+            .map(|s| {
+                s.outline
+                    .take()
+                    .unwrap_or_else(|| markdown::outline(s.body()))
+            })
             .collect();
         let mut seen_paths: HashMap<String, PageId> = HashMap::new();
         for (source, outline) in sources.into_iter().zip(outlines) {

@@ -69,13 +69,26 @@ pub fn load_site_reusing(
     opts: &BuildOptions,
     previous: Option<&KeptHighlighter>,
 ) -> Result<(Site, Vec<Diagnostic>)> {
+    load_site_with_content(opts, previous, None)
+}
+
+/// Like [`load_site_reusing`], with `content/` already read (with its diagnostics) when
+/// `content` is given: the preview server keeps what it read to reload only changed files.
+pub fn load_site_with_content(
+    opts: &BuildOptions,
+    previous: Option<&KeptHighlighter>,
+    content: Option<(content::Content, Vec<Diagnostic>)>,
+) -> Result<(Site, Vec<Diagnostic>)> {
     let root = &opts.root;
     let (mut config, mut diags) = Config::load(root);
     if let Some(url) = &opts.base_url {
         config.override_base_url(url);
     }
     let t = Instant::now();
-    let (content, d) = content::load(root)?;
+    let (content, d) = match content {
+        Some(c) => c,
+        None => content::load(root)?,
+    };
     let mut timings = vec![("read content", t.elapsed())];
     diags.extend(d);
     let (theme, d) = Theme::load(root, &config.theme);
@@ -88,7 +101,6 @@ pub fn load_site_reusing(
         max_block_bytes: config.highlight.max_block_bytes,
         time_budget_ms: config.highlight.time_budget_ms,
     };
-    // A site's own syntax files may have changed even when the settings did not.
     // A site's own syntax files may have changed even when the settings did not.
     let reusable =
         previous.filter(|(o, _)| *o == highlight_options && highlight_options.extra_dir.is_none());
@@ -135,13 +147,13 @@ pub fn load_site_reusing(
 }
 
 /// Logical asset name → output name.
-type AssetNames = BTreeMap<String, String>;
+pub type AssetNames = BTreeMap<String, String>;
 /// Output path → bytes.
-type Files = BTreeMap<String, Vec<u8>>;
+pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// Static files of theme and site, content assets, and the generated highlight stylesheet,
 /// with CSS and JS under content-hashed names.
-fn collect_files(
+pub fn collect_files(
     model: &Model,
     theme: &Theme,
     highlighter: &Highlighter,

@@ -918,6 +918,12 @@ pub fn display_date(ymd: &str) -> String {
     }
 }
 
+/// What every target's context shares (`site` and `config`): while it stays the same, a
+/// target renders differently only if its own data changed (the preview server relies on it).
+pub fn shared_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
+    json!([site_context(m, assets), config_context(m)])
+}
+
 fn site_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
     let mut sections: Vec<Value> = m
         .pages

@@ -23,10 +23,34 @@ pub const TEXT_CAP: usize = 480;
 
 /// The index as JSON bytes.
 pub fn index(model: &Model) -> Vec<u8> {
+    let docs: Vec<Vec<u8>> = model
+        .targets()
+        .into_iter()
+        .filter_map(|t| doc(model, t))
+        .collect();
+    join(docs.iter().map(Vec::as_slice))
+}
+
+/// The index made of documents from [`doc`], in target order: the preview server keeps them
+/// and makes again only those of the pages that changed.
+pub fn join<'a>(docs: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<u8> {
+    let mut out = Vec::with_capacity(docs.clone().map(|d| d.len() + 1).sum::<usize>() + 16);
+    out.extend_from_slice(b"{\"v\":1,\"docs\":[");
+    for (i, d) in docs.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(d);
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// One target's search document as JSON, or `None` for targets that are not indexed.
+pub fn doc(model: &Model, t: Target) -> Option<Vec<u8>> {
     let m = model;
-    let mut docs: Vec<Value> = Vec::new();
-    for t in m.targets() {
-        let url = m.url(&m.target_path(t));
+    let url = m.url(&m.target_path(t));
+    let doc = {
         match t {
             Target::Page(p) => {
                 let page = &m.pages[p];
@@ -50,7 +74,7 @@ pub fn index(model: &Model) -> Vec<u8> {
                         .iter()
                         .map(|r| m.features[r.feature].name.as_str()),
                 );
-                docs.push(json!([
+                json!([
                     page.title,
                     url,
                     kind,
@@ -58,13 +82,13 @@ pub fn index(model: &Model) -> Vec<u8> {
                     headings,
                     keywords.join(" · "),
                     cap(&page.outline.text, TEXT_CAP),
-                ]));
+                ])
             }
             Target::Feature(f) => {
                 let feat = &m.features[f];
                 let mut keywords = vec![feat.group.clone()];
                 keywords.extend(feat.aliases.iter().cloned());
-                docs.push(json!([
+                json!([
                     feat.name,
                     url,
                     "f",
@@ -72,12 +96,12 @@ pub fn index(model: &Model) -> Vec<u8> {
                     [],
                     keywords.join(" · "),
                     "",
-                ]));
+                ])
             }
             Target::Pair(p) => {
                 let pair = &m.pairs[p];
                 let (a, b) = (m.subject_title(pair.a), m.subject_title(pair.b));
-                docs.push(json!([
+                json!([
                     format!("{a} vs {b}"),
                     url,
                     "p",
@@ -85,16 +109,16 @@ pub fn index(model: &Model) -> Vec<u8> {
                     [],
                     format!("{a} · {b}"),
                     "",
-                ]));
+                ])
             }
             Target::Tag(i) => {
                 let tag = &m.tags[i];
-                docs.push(json!([tag.name, url, "t", "", [], "", ""]));
+                json!([tag.name, url, "t", "", [], "", ""])
             }
-            _ => {}
+            _ => return None,
         }
-    }
-    serde_json::to_vec(&json!({ "v": 1, "docs": docs })).unwrap_or_default()
+    };
+    serde_json::to_vec(&doc).ok()
 }
 
 /// The first `max` bytes of `s`, cut at a word boundary when there is one nearby.

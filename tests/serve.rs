@@ -4,7 +4,7 @@ mod common;
 mod serve_util;
 
 use common::Site;
-use serve_util::{Server, request, strip_script};
+use serve_util::{Server, assert_same_as_build, request, strip_script};
 
 const HOME: &str = "+++\ntitle = \"Home\"\n+++\nWelcome home.\n";
 const ALPHA: &str =
@@ -335,50 +335,6 @@ fn navigate_sends_browsers_to_the_edited_page() {
     );
     let e = events.wait("change");
     assert_eq!(e["navigate"], "/subjects/beta/", "{e}");
-}
-
-/// Served bytes (minus the injected script) == what `versus build` writes, after each edit.
-fn assert_same_as_build(site: &Site, server: &Server) {
-    let out = tempfile::tempdir().unwrap();
-    let out_dir = out.path().join("site");
-    site.run(&[
-        "build",
-        "--base-url",
-        &server.url,
-        "--output",
-        out_dir.to_str().unwrap(),
-    ])
-    .assert_ok();
-    let mut built: Vec<String> = walkdir(&out_dir)
-        .into_iter()
-        .filter(|p| p != ".versus-output")
-        .collect();
-    built.sort();
-    let served = server.paths();
-    assert_eq!(served, built, "served and built file sets differ");
-    for p in &served {
-        let r = server.get(&format!("/{p}"));
-        assert_eq!(r.status, 200, "{p}");
-        let want = std::fs::read(out_dir.join(p)).unwrap();
-        assert!(strip_script(&r.body) == want, "{p} differs from the build");
-    }
-}
-
-fn walkdir(dir: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap();
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out
 }
 
 #[test]

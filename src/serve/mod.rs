@@ -2,9 +2,9 @@
 //!
 //! It builds the site with the ordinary pipeline into memory ([`snapshot`]), serves it with a
 //! small pool of tiny_http workers ([`http`]), watches the inputs ([`watch`]) and after each
-//! change rebuilds, publishes the new snapshot in one atomic swap, and only then tells open
-//! browsers what to do over Server-Sent Events on the same port ([`live`]). A reload therefore
-//! never meets a half-published site.
+//! change rebuilds only what the change needs ([`incremental`]), publishes the new snapshot
+//! in one atomic swap, and only then tells open browsers what to do over Server-Sent Events
+//! on the same port ([`live`]). A reload therefore never meets a half-published site.
 //!
 //! A build with errors keeps the last good pages published and sends the diagnostics to every
 //! open page, which shows them in an overlay. A failing *first* build still starts the server:
@@ -16,6 +16,7 @@
 //! Not here: anything about rendering itself — that stays in [`crate::pipeline`].
 
 pub mod http;
+pub mod incremental;
 pub mod live;
 pub mod snapshot;
 pub mod watch;
@@ -62,8 +63,6 @@ pub struct Shared {
     /// Changes on every start, so pages from an earlier run reload once after a restart.
     pub server_id: String,
     pub hub: live::Hub,
-    /// Carried from one rebuild to the next (see [`snapshot::KeptHighlighterSlot`]).
-    kept_highlighter: snapshot::KeptHighlighterSlot,
 }
 
 impl Shared {
@@ -164,7 +163,6 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
                 ^ u128::from(std::process::id())
         ),
         hub: live::Hub::default(),
-        kept_highlighter: Default::default(),
     });
 
     // The watcher starts before the first build so that no edit made during it is lost.
@@ -173,9 +171,10 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
 
     let start = Instant::now();
-    let outcome = snapshot::build(&build_opts, &[], &shared.kept_highlighter)?;
+    let mut builder = incremental::Builder::new(build_opts);
+    let outcome = builder.rebuild(&[])?;
     print_diagnostics(&outcome.diagnostics);
-    let errors = outcome.errors();
+    let errors = errors_of(&outcome.diagnostics);
     match &outcome.snapshot {
         Some(s) => println!(
             "built {} pages in {} ms",
@@ -185,7 +184,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         None => eprintln!("the first build failed: serving the errors until they are fixed"),
     }
     shared.publish(Published {
-        snapshot: outcome.snapshot.map(Arc::new),
+        snapshot: outcome.snapshot,
         errors,
     });
 
@@ -200,7 +199,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     }
     {
         let (shared, navigate) = (shared.clone(), opts.navigate);
-        std::thread::spawn(move || rebuild_loop(&build_opts, &shared, watcher, &rx, navigate));
+        std::thread::spawn(move || rebuild_loop(builder, &shared, watcher, &rx, navigate));
     }
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
     if opts.open {
@@ -228,23 +227,16 @@ fn worker(server: &tiny_http::Server, shared: &Shared) {
     }
 }
 
-/// Paths under `content/` of edited files, with `/`.
-fn content_rels(paths: &[PathBuf]) -> Vec<String> {
-    paths
+fn errors_of(diags: &[Diagnostic]) -> Vec<DiagView> {
+    diags
         .iter()
-        .rev()
-        .filter_map(|p| p.strip_prefix(crate::content::CONTENT_DIR).ok())
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
+        .filter(|d| d.is_error())
+        .map(DiagView::from)
         .collect()
 }
 
 fn rebuild_loop(
-    opts: &BuildOptions,
+    mut builder: incremental::Builder,
     shared: &Shared,
     mut watcher: watch::Watcher,
     rx: &mpsc::Receiver<Vec<PathBuf>>,
@@ -257,12 +249,13 @@ fn rebuild_loop(
         }
         let saved_at = Instant::now();
         watcher.refresh();
-        let edited = content_rels(&paths);
         // A bug in a stage must not end live reload: report it like a build error.
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            snapshot::build(opts, &edited, &shared.kept_highlighter)
+            builder.rebuild(&paths)
         }))
         .unwrap_or_else(|_| {
+            // What was kept may be half updated: the next rebuild starts from scratch.
+            builder.reset();
             Err(Error::Refused(
                 "internal error while rebuilding (a bug in versus); still serving the last good pages"
                     .into(),
@@ -284,7 +277,7 @@ fn rebuild_loop(
             }
         };
         print_diagnostics(&outcome.diagnostics);
-        let errors = outcome.errors();
+        let errors = errors_of(&outcome.diagnostics);
         let old = shared.published();
         match outcome.snapshot {
             None => {
@@ -300,6 +293,7 @@ fn rebuild_loop(
                 });
             }
             Some(new) => {
+                let diff_start = Instant::now();
                 let change = match &old.snapshot {
                     Some(o) => snapshot::diff(o, &new, ""),
                     None => snapshot::Change {
@@ -309,10 +303,16 @@ fn rebuild_loop(
                 };
                 let pages = new.pages;
                 shared.publish(Published {
-                    snapshot: Some(Arc::new(new)),
+                    snapshot: Some(new),
                     errors: Vec::new(),
                 });
                 let ms = saved_at.elapsed().as_millis();
+                if std::env::var_os("VERSUS_SERVE_TIMINGS").is_some() {
+                    eprintln!(
+                        "timings (ms): diff and publish {:.1}",
+                        diff_start.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
                 let target = outcome.edited_page.filter(|_| navigate);
                 shared.hub.send(&json!({
                     "type": "change",
@@ -323,7 +323,9 @@ fn rebuild_loop(
                     "ms": ms,
                 }));
                 println!(
-                    "rebuilt {pages} pages in {ms} ms: {}",
+                    "rebuilt {} of {pages} pages in {ms} ms ({}): {}",
+                    outcome.rendered,
+                    outcome.route.describe(),
                     describe(&change, &paths)
                 );
             }

@@ -1,33 +1,41 @@
 //! One complete build of the site held in memory, and what changed between two of them.
 //!
-//! A [`Snapshot`] is made by the ordinary pipeline ([`pipeline::load_site`] and
-//! [`pipeline::render_all`]), so what the server shows is byte for byte what `versus build`
-//! writes. [`diff`] compares two snapshots to tell browsers what to do: reload the pages that
+//! A [`Snapshot`] is made by the ordinary pipeline ([`crate::pipeline::render_all`]) or,
+//! after a small change, by patching the last one ([`super::incremental`]); either way what
+//! the server shows is byte for byte what `versus build` writes. [`diff`] compares two snapshots to tell browsers what to do: reload the pages that
 //! changed, only swap a stylesheet whose fingerprinted name changed, reload every page when a
 //! script or image changed, and do nothing for data files no page shows (see [`Kind`]).
 //!
 //! This module knows nothing of HTTP or of watching files.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::diagnostics::{self, Diagnostic};
-use crate::error::Result;
-use crate::pipeline::{self, BuildOptions};
+use crate::diagnostics::Diagnostic;
 
 /// One file ready to serve.
+#[derive(Clone)]
 pub struct Entry {
     pub bytes: Arc<Vec<u8>>,
     /// xxh3 of `bytes`: the base of the ETag.
     pub hash: u64,
 }
 
+impl Entry {
+    pub fn new(bytes: Vec<u8>) -> Entry {
+        Entry {
+            hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+            bytes: Arc::new(bytes),
+        }
+    }
+}
+
 /// A complete, error-free site in memory: output path (`a/index.html`) → file.
 pub struct Snapshot {
     pub files: HashMap<String, Entry>,
-    /// Logical asset name → fingerprinted output name, as in [`pipeline::Site::assets`].
+    /// Logical asset name → fingerprinted output name, as in [`crate::pipeline::Site::assets`].
     pub assets: BTreeMap<String, String>,
     /// Number of rendered targets (pages).
     pub pages: usize,
@@ -54,79 +62,6 @@ impl From<&Diagnostic> for DiagView {
             help: d.help.clone(),
         }
     }
-}
-
-/// What one build produced: a snapshot if it had no errors, and every diagnostic.
-pub struct Outcome {
-    pub snapshot: Option<Snapshot>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Site path (with base path) of the page made from the first of `edited` that is a page.
-    pub edited_page: Option<String>,
-}
-
-impl Outcome {
-    pub fn errors(&self) -> Vec<DiagView> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(DiagView::from)
-            .collect()
-    }
-}
-
-/// The highlighter of the last build, reused by the next one so that only changed code is
-/// highlighted again (on a large site, re-highlighting everything dominated every rebuild).
-pub type KeptHighlighterSlot = Mutex<Option<pipeline::KeptHighlighter>>;
-
-/// Builds the whole site into memory. `edited` are paths relative to `content/` (with `/`)
-/// of files just saved, used only to find the page `--navigate` sends browsers to.
-pub fn build(
-    opts: &BuildOptions,
-    edited: &[String],
-    kept: &KeptHighlighterSlot,
-) -> Result<Outcome> {
-    let previous = kept.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let (site, mut diags) = pipeline::load_site_reusing(opts, previous.as_ref())?;
-    *kept.lock().unwrap_or_else(|e| e.into_inner()) = Some((
-        site.highlight_options.clone(),
-        Arc::clone(&site.highlighter),
-    ));
-    let edited_page = edited
-        .iter()
-        .find_map(|rel| site.model.page_by_rel(rel))
-        .map(|p| site.model.url(&site.model.pages[p].path));
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok(Outcome {
-            snapshot: None,
-            diagnostics: pipeline::finish_diagnostics(diags, opts.strict),
-            edited_page,
-        });
-    }
-    let files = Mutex::new(HashMap::new());
-    let emit = |path: &str, bytes: &[u8]| -> Result<()> {
-        let entry = Entry {
-            hash: xxhash_rust::xxh3::xxh3_64(bytes),
-            bytes: Arc::new(bytes.to_vec()),
-        };
-        files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), entry);
-        Ok(())
-    };
-    let (pages, d) = pipeline::render_all(&site, &emit, &|_, _| {})?;
-    diags.extend(d);
-    let diagnostics = pipeline::finish_diagnostics(diags, opts.strict);
-    let snapshot = (diagnostics::count(&diagnostics).0 == 0).then(|| Snapshot {
-        files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
-        assets: site.assets.clone(),
-        pages,
-    });
-    Ok(Outcome {
-        snapshot,
-        diagnostics,
-        edited_page,
-    })
 }
 
 /// What browsers must do after a rebuild.

@@ -9,7 +9,7 @@
 //! created after start (a first `templates/`) are picked up: the root itself is watched too.
 //! `--poll` uses notify's `PollWatcher` for file systems that deliver no events.
 //!
-//! Not here: deciding what to rebuild (the caller rebuilds everything it is told about).
+//! Not here: deciding what to rebuild ([`super::incremental`] does, from the paths sent).
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;

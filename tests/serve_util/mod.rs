@@ -281,6 +281,18 @@ impl Events {
         }
     }
 
+    /// Waits for the next `change` event, then for the server to fall quiet (an editor's save
+    /// may reach it as more than one batch): returns every change event seen.
+    pub fn settle(&self) -> Vec<serde_json::Value> {
+        let mut seen = vec![self.wait("change")];
+        while let Ok(e) = self.rx.recv_timeout(Duration::from_millis(300)) {
+            if e["type"] == "change" {
+                seen.push(e);
+            }
+        }
+        seen
+    }
+
     /// Waits for a `change` event listing `page`.
     pub fn wait_page(&self, page: &str) -> serde_json::Value {
         loop {
@@ -300,4 +312,48 @@ pub fn strip_script(html: &[u8]) -> Vec<u8> {
     };
     let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
     format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// Served bytes (minus the injected script) == what `versus build` writes, after each edit.
+pub fn assert_same_as_build(site: &super::common::Site, server: &Server) {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("site");
+    site.run(&[
+        "build",
+        "--base-url",
+        &server.url,
+        "--output",
+        out_dir.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let mut built: Vec<String> = walkdir(&out_dir)
+        .into_iter()
+        .filter(|p| p != ".versus-output")
+        .collect();
+    built.sort();
+    let served = server.paths();
+    assert_eq!(served, built, "served and built file sets differ");
+    for p in &served {
+        let r = server.get(&format!("/{p}"));
+        assert_eq!(r.status, 200, "{p}");
+        let want = std::fs::read(out_dir.join(p)).unwrap();
+        assert!(strip_script(&r.body) == want, "{p} differs from the build");
+    }
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
 }
