@@ -116,6 +116,6 @@ print(f"{site}: {first}")
 print(f"  {kind} edit of {os.path.relpath(target, site)}, {runs} saves: save→event median "
       f"{statistics.median(times):.0f} ms, worst {max(times):.0f} ms "
       f"(server: median {statistics.median(server_ms):.0f} ms from the debounced event "
-      f"to the published rebuild; the debounce adds ~30 ms)")
+      f"to the published rebuild; the debounce adds ~20-25 ms)")
 PY
 done

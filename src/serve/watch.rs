@@ -1,5 +1,5 @@
 //! Watching the site's inputs: `content/`, `templates/`, `themes/`, `static/`, `highlight/`
-//! and `versus.toml`, through notify and its full debouncer (30 ms: quick enough to feel
+//! and `versus.toml`, through notify and its full debouncer (20 ms: quick enough to feel
 //! instant, long enough to see an editor's write-rename-delete as one save).
 //!
 //! Editors that save by writing a temp file and renaming it over the original (vim,
@@ -33,7 +33,7 @@ pub const WATCHED: &[&str] = &[
     "versus.toml",
 ];
 
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 enum Inner {
