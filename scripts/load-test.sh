@@ -155,15 +155,17 @@ PY
     fi
 done
 
-# Memory: first vs. last ten seconds of samples.
+# Memory: ten seconds after a 5 s warm-up (1,000 connections opening, buffers filling) vs. the
+# last ten seconds of samples.
 python3 - "$work/rss.txt" <<'PY'
 import sys
 xs = [int(l) for l in open(sys.argv[1]) if l.strip().isdigit()]
-if len(xs) < 4:
+if len(xs) < 8:
     print("MEMORY too few samples"); sys.exit()
-k = min(10, len(xs) // 2)
-a, b = sum(xs[:k]) / k, sum(xs[-k:]) / k
-print(f"MEMORY VmRSS kB: min={min(xs)} max={max(xs)} first{k}s avg={a:.0f} last{k}s avg={b:.0f} growth={(b - a) / a * 100:+.1f}%")
+skip = min(5, len(xs) // 4)
+k = min(10, (len(xs) - skip) // 2)
+a, b = sum(xs[skip:skip + k]) / k, sum(xs[-k:]) / k
+print(f"MEMORY VmRSS kB: min={min(xs)} max={max(xs)} after-warm-up {k}s avg={a:.0f} last {k}s avg={b:.0f} growth={(b - a) / a * 100:+.1f}%")
 print("MEMORY samples:", " ".join(map(str, xs)))
 PY
 
