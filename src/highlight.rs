@@ -1104,7 +1104,7 @@ impl ScopeClasses {
             .collect();
         let used = self.used_atoms(&atoms);
         let info = Arc::new(ScopeInfo {
-            class: Arc::from(scope_classes(scope, &used)),
+            class: Arc::from(scope_classes(scope, &atoms, &used)),
             atoms,
             subject_of,
         });
@@ -1274,12 +1274,12 @@ fn open_span(out: &mut String, class: &str) {
 }
 
 /// `keyword.control.python` → `hl-keyword hl-control hl-python` (syntect's names), keeping
-/// only the atoms in `used`, in scope order.
-fn scope_classes(scope: Scope, used: &[u16]) -> String {
+/// only the atoms in `used`, in scope order. `atoms` are the scope's ([`scope_atoms`]).
+fn scope_classes(scope: Scope, atoms: &[u16], used: &[u16]) -> String {
     let s = scope.build_string();
     let mut out = String::with_capacity(s.len() + 12);
-    for (atom, id) in s.split('.').zip(scope_atoms(scope)) {
-        if !used.contains(&id) {
+    for (atom, id) in s.split('.').zip(atoms) {
+        if !used.contains(id) {
             continue;
         }
         if !out.is_empty() {
@@ -2230,7 +2230,7 @@ mod tests {
                     };
                     let atoms = scope_atoms(scope);
                     let used = classes.used_atoms(&atoms);
-                    let class = scope_classes(scope, &used);
+                    let class = scope_classes(scope, &atoms, &used);
                     for r in &classes.rules {
                         for c in std::iter::once(&r.subject).chain(&r.ancestors) {
                             assert_eq!(is_subset(c, &used), is_subset(c, &atoms), "{scope:?}");

@@ -266,7 +266,7 @@ pub fn render_all(
     }
     let minify = site.model.config.build.minify;
     let emit = &|path: &str, bytes: &[u8]| -> Result<()> {
-        match minify.then(|| hosting::minify(path, bytes)).flatten() {
+        match minified(minify, path, bytes) {
             Some(small) => emit(path, &small),
             None => emit(path, bytes),
         }
@@ -300,6 +300,12 @@ pub fn render_all(
         }
     }
     Ok((total, diags))
+}
+
+/// The minified bytes of an output file when the site minifies and the file is of a kind
+/// that is minified; `None` means write it as it is.
+pub fn minified(minify: bool, path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    minify.then(|| hosting::minify(path, bytes)).flatten()
 }
 
 /// Applies `--strict`, drops placeholder diagnostics and sorts, so output is stable.

@@ -29,6 +29,8 @@ use std::sync::Mutex;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::lock;
+
 const MAGIC: &[u8; 16] = b"versus-hl-cach2\n";
 const HEADER: u64 = 16 + 8;
 const FOOTER: usize = 8 * 4 + 16;
@@ -40,10 +42,6 @@ struct Slot {
     offset: u64,
     len: u32,
     hash: u64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The previous build's cache file, open for lookups.

@@ -744,14 +744,9 @@ impl Drop for Laps {
     }
 }
 
+/// [`pipeline::minified`], for bytes the snapshot will own.
 fn minified(minify: bool, path: &str, bytes: Vec<u8>) -> Vec<u8> {
-    match minify
-        .then(|| crate::hosting::minify(path, &bytes))
-        .flatten()
-    {
-        Some(small) => small,
-        None => bytes,
-    }
+    pipeline::minified(minify, path, &bytes).unwrap_or(bytes)
 }
 
 /// The new snapshot: rendered targets, the old entries of targets not rendered again, the
