@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::content::{Date, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Model, PageId, Target};
-use crate::pipeline::output_path;
+use crate::urls::output_path;
 
 /// The sitemap protocol's limit of URLs per file (sitemaps.org).
 pub const SITEMAP_MAX_URLS: usize = 50_000;

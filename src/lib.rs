@@ -40,5 +40,6 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;
+pub mod urls;
 
 pub use error::{Error, Result};

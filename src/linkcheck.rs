@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
-use crate::model::{Model, Target, join_rel, origin_of};
-use crate::pipeline::output_path;
+use crate::model::{Model, Target};
 use crate::pipeline::{self, BuildOptions, BuildReport, Progress};
+use crate::urls::output_path;
+use crate::urls::{join_rel, origin_of};
 
 /// `versus check`: loads and renders the site in memory exactly as `build` would (minified
 /// if configured), then checks the links of the result. Writes nothing.
@@ -203,7 +204,7 @@ impl Collector {
                         .push(page_url.clone());
                     continue;
                 }
-                if crate::model::has_scheme(&before) {
+                if crate::urls::has_scheme(&before) {
                     continue; // mailto:, tel:, data:, javascript:, ...
                 }
                 let target_key = if before.is_empty() {
@@ -334,7 +335,7 @@ fn broken(
 
 /// Decodes `%XX` escapes; a link with a malformed escape is looked up as written.
 fn percent_decode(s: &str) -> String {
-    crate::model::percent_decode(s).unwrap_or_else(|| s.to_string())
+    crate::urls::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 /// How `check --external` goes about it.

@@ -23,6 +23,7 @@ use crate::model::{Model, ModelOptions};
 use crate::output::{self, Staging};
 use crate::render::Renderer;
 use crate::theme::Theme;
+use crate::urls::output_path;
 
 /// What `versus build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -205,18 +206,6 @@ pub fn collect_files(
         }
     }
     (assets, files, diags)
-}
-
-/// Output path of a target: `/a/` → `a/index.html`.
-pub fn output_path(site_path: &str) -> String {
-    let p = site_path.trim_start_matches('/');
-    if p.is_empty() {
-        "index.html".into()
-    } else if p.ends_with('/') {
-        format!("{p}index.html")
-    } else {
-        p.to_string()
-    }
 }
 
 /// Where highlighted blocks are kept between builds.

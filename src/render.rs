@@ -966,7 +966,7 @@ fn register_functions(tera: &mut Tera, m: &Model, assets: &BTreeMap<String, Stri
         "url",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
-            Ok(crate::model::prefix_url(&base, &path))
+            Ok(crate::urls::prefix_url(&base, &path))
         },
     );
     let base = m.base_path.clone();
@@ -977,7 +977,7 @@ fn register_functions(tera: &mut Tera, m: &Model, assets: &BTreeMap<String, Stri
             let path: String = kwargs.must_get("path")?;
             let key = path.trim_start_matches('/');
             let name = map.get(key).map_or(key, String::as_str);
-            Ok(crate::model::prefix_url(&base, &format!("/{name}")))
+            Ok(crate::urls::prefix_url(&base, &format!("/{name}")))
         },
     );
 }

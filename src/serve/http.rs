@@ -37,7 +37,7 @@ pub fn clean_path(url: &str) -> Result<String, &'static str> {
         if seg.is_empty() && !last {
             return Err("empty path segment");
         }
-        let decoded = crate::model::percent_decode(seg).ok_or("malformed percent-encoding")?;
+        let decoded = crate::urls::percent_decode(seg).ok_or("malformed percent-encoding")?;
         if decoded.contains('/') || decoded.contains('\\') {
             return Err("encoded slash in path");
         }

@@ -321,7 +321,7 @@ impl Builder {
             .par_iter()
             .filter_map(|&t| match t {
                 Target::Page(p) => Some((
-                    pipeline::output_path(&model.pages[p].path),
+                    crate::urls::output_path(&model.pages[p].path),
                     page_digest(&model, &faces, p),
                 )),
                 _ => None,
@@ -334,7 +334,7 @@ impl Builder {
                 _ if everything => true,
                 Target::Page(p) => {
                     let page = &model.pages[p];
-                    let path = pipeline::output_path(&page.path);
+                    let path = crate::urls::output_path(&page.path);
                     matches!(page.kind, SourceKind::Home | SourceKind::Subject)
                         || state.digests.get(&path) != digests.get(&path)
                 }
@@ -532,7 +532,7 @@ impl Builder {
             .iter()
             .map(|&p| {
                 (
-                    pipeline::output_path(&m.pages[p].path),
+                    crate::urls::output_path(&m.pages[p].path),
                     page_digest(m, &faces, p),
                 )
             })
@@ -565,7 +565,7 @@ impl State {
             .par_iter()
             .filter_map(|&t| match t {
                 Target::Page(p) => Some((
-                    pipeline::output_path(&m.pages[p].path),
+                    crate::urls::output_path(&m.pages[p].path),
                     page_digest(m, &faces, p),
                 )),
                 _ => None,
@@ -689,7 +689,7 @@ fn render_targets(
         .map(|&t| {
             let (r, d) = renderer.render(t);
             let file = r.map(|r| {
-                let path = pipeline::output_path(&r.path);
+                let path = crate::urls::output_path(&r.path);
                 let bytes = minified(minify, &path, r.html.into_bytes());
                 (path, Entry::new(bytes))
             });
@@ -765,7 +765,7 @@ fn assemble(
     let targets = m.targets();
     let mut out: HashMap<String, Entry> = HashMap::with_capacity(old.files.len() + rendered.len());
     for &t in &targets {
-        let path = pipeline::output_path(&m.target_path(t));
+        let path = crate::urls::output_path(&m.target_path(t));
         let entry = match rendered.remove(&path) {
             Some(e) => e,
             // Not rendered: unchanged since the last build, which wrote it.

@@ -1,0 +1,295 @@
+//! The site model: what the content says, as data. Sources go in; pages, subjects, features,
+//! statements, tags, pairs, links and backlinks come out, immutable once built.
+//!
+//! Every cell of every feature table becomes a [`Statement`] — "subject S has feature F at
+//! level L, said by page P at line N" — and the site's structure (subject pages, feature pages,
+//! the matrix, pair pages) is derived from the statements. All checks on meaning live here:
+//! unknown subjects, cells for subjects an article does not compare, unknown levels, unknown
+//! features, conflicting statements, links to missing pages or anchors.
+//!
+//! This module knows nothing of HTML or templates; [`crate::render`] turns the model into
+//! pages. Bodies are scanned with [`crate::markdown::outline`] (headings and links only) so
+//! that links can be checked before anything is rendered.
+
+//!
+//! | file | owns |
+//! |---|---|
+//! | `mod.rs` | the types, [`Model::build`] (the order of the steps), lookups |
+//! | `catalog` | `features.toml`; row name → feature |
+//! | `statements` | cells → [`Statement`]s, levels, conflicts |
+//! | `pages` | URLs, titles, list order, tags, sections |
+//! | `links` | link resolution, broken links, backlinks |
+//! | `relations` | pairs of subjects, related pages |
+//! | `targets` | every page the site renders, and its path |
+
+mod catalog;
+mod links;
+mod pages;
+mod relations;
+mod statements;
+mod targets;
+
+pub use catalog::OTHER_GROUP;
+pub use links::Resolved;
+pub use pages::page_path;
+pub use statements::Level;
+pub use targets::Target;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Asset, Content, Source, SourceKind};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Outline};
+use crate::urls::{origin_of, prefix_url};
+
+pub type PageId = usize;
+pub type SubjectId = usize;
+pub type FeatureId = usize;
+pub type StatementId = usize;
+pub type TagId = usize;
+pub type PairId = usize;
+
+/// One claim: subject S has feature F (at a level, or with a text value), said on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub subject: SubjectId,
+    pub feature: FeatureId,
+    pub level: Option<Level>,
+    /// A plain text value ("Jinja2", "3") when the cell has no level.
+    pub value: Option<String>,
+    pub note: Option<String>,
+    pub link: Option<String>,
+    pub since: Option<String>,
+    pub page: PageId,
+    pub line: usize,
+    /// Column of the cell (its subject key), so messages point at the cell, not the row.
+    pub column: usize,
+}
+
+/// A page made from a Markdown file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: Source,
+    pub kind: SourceKind,
+    /// Site path without the base path, always starting and ending with `/`: `/articles/a/`.
+    pub path: String,
+    pub title: String,
+    pub outline: Outline,
+    /// Subjects compared by an article, in column order.
+    pub subjects: Vec<SubjectId>,
+    /// The page's feature table, rows in written order.
+    pub rows: Vec<Row>,
+    pub tags: Vec<TagId>,
+    /// The section page that lists this page.
+    pub section: Option<PageId>,
+    /// For the home and section pages: the pages listed, in order.
+    pub children: Vec<PageId>,
+    /// Pages that link to this one.
+    pub backlinks: Vec<PageId>,
+    /// Pages sharing subjects with this one, most shared first.
+    pub related: Vec<PageId>,
+    pub prev: Option<PageId>,
+    pub next: Option<PageId>,
+    /// Pages this one links to (resolved `@/` and `.md` links).
+    pub links_to: Vec<PageId>,
+}
+
+/// One row of a page's feature table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub feature: FeatureId,
+    /// The row's name as the author wrote it.
+    pub name: String,
+    /// One entry per column (`Page::subjects`; a subject page has one column).
+    pub cells: Vec<Option<StatementId>>,
+}
+
+/// A thing compared: made from `content/subjects/<id>.md`.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub id: String,
+    pub page: PageId,
+    pub statements: Vec<StatementId>,
+    /// Articles that compare this subject.
+    pub articles: Vec<PageId>,
+    pub pairs: Vec<PairId>,
+}
+
+/// A feature, from the catalogue or first named in a table.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub name: String,
+    pub slug: String,
+    pub group: String,
+    pub description: Option<String>,
+    pub aliases: Vec<String>,
+    pub statements: Vec<StatementId>,
+}
+
+/// A tag and the pages carrying it, in list order.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<PageId>,
+}
+
+/// Two subjects that share at least one feature; `a` < `b` by id.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub a: SubjectId,
+    pub b: SubjectId,
+    pub slug: String,
+    /// Features either subject has a statement about.
+    pub features: Vec<FeatureId>,
+    /// Articles comparing both.
+    pub articles: Vec<PageId>,
+}
+
+/// The whole site, as data.
+#[derive(Debug)]
+pub struct Model {
+    pub config: Config,
+    /// Path prefix of every root-relative URL: `""` or `"/docs"`.
+    pub base_path: String,
+    pub pages: Vec<Page>,
+    pub subjects: Vec<Subject>,
+    pub features: Vec<Feature>,
+    /// Feature groups in catalogue order.
+    pub groups: Vec<String>,
+    pub statements: Vec<Statement>,
+    pub tags: Vec<Tag>,
+    pub pairs: Vec<Pair>,
+    pub assets: Vec<Asset>,
+    pub home: Option<PageId>,
+    page_by_rel: HashMap<String, PageId>,
+    subject_by_id: HashMap<String, SubjectId>,
+    feature_by_key: HashMap<String, FeatureId>,
+    has_catalog: bool,
+}
+
+/// Options that change what the model holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModelOptions {
+    pub drafts: bool,
+}
+impl Model {
+    /// Builds the model. Always returns one (as complete as the input allows) with every
+    /// diagnostic found.
+    pub fn build(config: Config, content: Content, opts: ModelOptions) -> (Model, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let base_path = config.base_path();
+        let mut m = Model {
+            config,
+            base_path,
+            pages: Vec::new(),
+            subjects: Vec::new(),
+            features: Vec::new(),
+            groups: Vec::new(),
+            statements: Vec::new(),
+            tags: Vec::new(),
+            pairs: Vec::new(),
+            assets: content.assets,
+            home: None,
+            page_by_rel: HashMap::new(),
+            subject_by_id: HashMap::new(),
+            feature_by_key: HashMap::new(),
+            has_catalog: false,
+        };
+        if let Some(text) = &content.features_toml {
+            m.load_catalog(text, &mut diags);
+        }
+        // Pages, with their outlines scanned in parallel.
+        let mut sources: Vec<Source> = content
+            .sources
+            .into_iter()
+            .filter(|s| opts.drafts || !s.front.draft)
+            .collect();
+        // An outline scanned earlier (the preview server keeps them) is used as it is.
+        let outlines: Vec<Outline> = sources
+            .par_iter_mut()
+            .map(|s| {
+                s.outline
+                    .take()
+                    .unwrap_or_else(|| markdown::outline(s.body()))
+            })
+            .collect();
+        m.add_pages(sources, outlines, &mut diags);
+        m.subjects.sort_by(|a, b| a.id.cmp(&b.id));
+        m.subject_by_id = m
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        m.collect_subjects_and_statements(&mut diags);
+        m.find_conflicts(&mut diags);
+        m.collect_tags();
+        m.build_sections();
+        m.resolve_links(&mut diags);
+        m.build_pairs();
+        m.build_related();
+        (m, diags)
+    }
+
+    /// A root-relative URL with the base path: `/compare/` → `/docs/compare/`.
+    pub fn url(&self, path: &str) -> String {
+        prefix_url(&self.base_path, path)
+    }
+
+    /// An absolute URL from `base_url`: `/compare/` → `https://x.org/docs/compare/`.
+    pub fn permalink(&self, path: &str) -> String {
+        let origin = origin_of(&self.config.base_url);
+        format!("{origin}{}", self.url(path))
+    }
+
+    pub fn subject(&self, id: &str) -> Option<&Subject> {
+        self.subject_by_id.get(id).map(|&i| &self.subjects[i])
+    }
+
+    pub fn page_by_rel(&self, rel: &str) -> Option<PageId> {
+        self.page_by_rel.get(rel).copied()
+    }
+
+    pub fn subject_title(&self, s: SubjectId) -> &str {
+        &self.pages[self.subjects[s].page].title
+    }
+
+    /// Statements about subject `s` and feature `f`, in page order.
+    pub fn statements_about(
+        &self,
+        s: SubjectId,
+        f: FeatureId,
+    ) -> impl Iterator<Item = StatementId> + '_ {
+        self.features[f]
+            .statements
+            .iter()
+            .copied()
+            .filter(move |&st| self.statements[st].subject == s)
+    }
+
+    /// The statement that stands for subject `s` on feature `f` site-wide: the subject's own
+    /// page first, then the first article that says something.
+    pub fn verdict(&self, s: SubjectId, f: FeatureId) -> Option<StatementId> {
+        let own = self.subjects[s].page;
+        let mut first = None;
+        for st in self.statements_about(s, f) {
+            if self.statements[st].page == own {
+                return Some(st);
+            }
+            if first.is_none() {
+                first = Some(st);
+            }
+        }
+        first
+    }
+}
+
+/// Related pages shown per article.
+pub const RELATED_MAX: usize = 6;
+
+#[cfg(test)]
+mod tests;

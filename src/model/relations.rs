@@ -1,0 +1,121 @@
+//! Relations derived from statements and subjects: pairs of subjects compared, and each
+//! article's related pages (the articles sharing most subjects with it).
+//!
+//! Not here: what a pair page shows (see `render`).
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::{FeatureId, Model, PageId, Pair, RELATED_MAX};
+use crate::content::SourceKind;
+
+impl Model {
+    pub(super) fn build_pairs(&mut self) {
+        let n = self.subjects.len();
+        // Features each subject has statements about.
+        let feats: Vec<HashSet<FeatureId>> = self
+            .subjects
+            .iter()
+            .map(|s| {
+                s.statements
+                    .iter()
+                    .map(|&st| self.statements[st].feature)
+                    .collect()
+            })
+            .collect();
+        for a in 0..n {
+            for b in a + 1..n {
+                if feats[a].is_disjoint(&feats[b]) {
+                    continue;
+                }
+                let mut features: Vec<FeatureId> = feats[a].union(&feats[b]).copied().collect();
+                features.sort_unstable();
+                let mut articles: Vec<PageId> = self.subjects[a]
+                    .articles
+                    .iter()
+                    .copied()
+                    .filter(|p| self.pages[*p].subjects.contains(&b))
+                    .collect();
+                self.sort_pages(&mut articles);
+                let id = self.pairs.len();
+                self.pairs.push(Pair {
+                    a,
+                    b,
+                    slug: format!("{}-vs-{}", self.subjects[a].id, self.subjects[b].id),
+                    features,
+                    articles,
+                });
+                self.subjects[a].pairs.push(id);
+                self.subjects[b].pairs.push(id);
+            }
+        }
+        for s in 0..n {
+            let mut arts = std::mem::take(&mut self.subjects[s].articles);
+            self.sort_pages(&mut arts);
+            self.subjects[s].articles = arts;
+        }
+    }
+
+    /// Related pages: articles sharing the most subjects, at most [`RELATED_MAX`].
+    pub(super) fn build_related(&mut self) {
+        // One rank per page for "newest first, then by path", computed once: comparing dates
+        // and paths inside every page's candidate sort cost ~10^9 string comparisons at 10,000
+        // pages (every page shares a subject with thousands of others).
+        let mut order: Vec<PageId> = (0..self.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (&self.pages[a], &self.pages[b]);
+            pb.source
+                .front
+                .date
+                .cmp(&pa.source.front.date)
+                .then_with(|| pa.source.rel.cmp(&pb.source.rel))
+        });
+        let mut rank = vec![0usize; self.pages.len()];
+        for (r, &p) in order.iter().enumerate() {
+            rank[p] = r;
+        }
+        let n = self.pages.len();
+        let related: Vec<Vec<PageId>> = (0..n)
+            .into_par_iter()
+            .map_init(
+                || (vec![0u16; n], Vec::new()),
+                |(counts, touched), pid| {
+                    let page = &self.pages[pid];
+                    if page.kind != SourceKind::Article || page.subjects.is_empty() {
+                        return Vec::new();
+                    }
+                    for &s in &page.subjects {
+                        for &other in &self.subjects[s].articles {
+                            if other != pid {
+                                if counts[other] == 0 {
+                                    touched.push(other);
+                                }
+                                counts[other] = counts[other].saturating_add(1);
+                            }
+                        }
+                    }
+                    // Most shared first, then newest, then by path; only the best few are kept,
+                    // so select them instead of sorting every candidate.
+                    let key = |p: PageId| (std::cmp::Reverse(counts[p]), rank[p]);
+                    let mut best: Vec<PageId> = Vec::with_capacity(RELATED_MAX + 1);
+                    for &p in touched.iter() {
+                        if best.len() < RELATED_MAX || key(p) < key(best[best.len() - 1]) {
+                            let at = best.partition_point(|&q| key(q) < key(p));
+                            best.insert(at, p);
+                            best.truncate(RELATED_MAX);
+                        }
+                    }
+                    for &p in touched.iter() {
+                        counts[p] = 0;
+                    }
+                    touched.clear();
+                    best
+                },
+            )
+            .collect();
+        for (p, r) in related.into_iter().enumerate() {
+            self.pages[p].related = r;
+        }
+    }
+}
