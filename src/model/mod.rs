@@ -33,7 +33,7 @@ pub use catalog::OTHER_GROUP;
 pub use links::Resolved;
 pub use pages::page_path;
 pub use statements::Level;
-pub use targets::Target;
+pub use targets::{PageKind, SUBJECT_INDEX_PATH, Target};
 
 use std::collections::HashMap;
 

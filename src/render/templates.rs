@@ -1,0 +1,153 @@
+//! Templates: loading them into Tera (site overrides, then the theme, then the default
+//! theme built into the binary), the functions templates can call (`url`, `asset`), and
+//! turning Tera's errors into diagnostics at the template's file, line and column.
+//!
+//! Not here: contexts (`pages`, `generated`), choosing a template (`PageKind::template`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use tera::{Kwargs, State, Tera};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Model;
+use crate::theme::Theme;
+
+/// `url(path="/compare/")` and `asset(path="style.css")` for templates.
+pub fn register_functions(tera: &mut Tera, m: &Model, assets: &BTreeMap<String, String>) {
+    let base = m.base_path.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(crate::urls::prefix_url(&base, &path))
+        },
+    );
+    let base = m.base_path.clone();
+    let map = assets.clone();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let key = path.trim_start_matches('/');
+            let name = map.get(key).map_or(key, String::as_str);
+            Ok(crate::urls::prefix_url(&base, &format!("/{name}")))
+        },
+    );
+}
+
+/// Turns a Tera error into diagnostics at the template's file, line and column. Tera reports
+/// unknown functions, filters and includes for all templates at once as pre-rendered text, so
+/// that text is taken apart again.
+pub fn tera_diagnostics(e: &tera::Error, files: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
+    let file_of = |name: &str| {
+        files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
+    let source_of = |file: &Path| std::fs::read_to_string(file).ok();
+    let (report, kind) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => (r, "template syntax error"),
+        tera::ErrorKind::RenderingError(r) => (r, "template error"),
+        tera::ErrorKind::MissingParent { current, parent } => {
+            return vec![
+                Diagnostic::error(format!("template extends `{parent}`, which does not exist"))
+                    .in_file(file_of(current)),
+            ];
+        }
+        tera::ErrorKind::TemplateNotFound(name) => {
+            return vec![Diagnostic::error(format!("template `{name}` not found"))];
+        }
+        other => return parse_reports(&other.to_string(), &file_of),
+    };
+    let file = file_of(report.filename());
+    let span = report.span();
+    vec![
+        Diagnostic::error(format!("{kind}: {}", report.message()))
+            .in_file(&file)
+            .at(
+                span.start_line,
+                span.start_col + 1,
+                source_of(&file).as_deref(),
+            ),
+    ]
+}
+
+/// Parses Tera's rendered reports (`error: msg` / ` --> name:line:col`) into diagnostics.
+pub fn parse_reports(text: &str, file_of: &dyn Fn(&str) -> PathBuf) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(msg) = line.trim_start().strip_prefix("error: ") else {
+            continue;
+        };
+        let mut d = Diagnostic::error(format!("template error: {msg}"));
+        if let Some(loc) = lines
+            .peek()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts
+                .next()
+                .and_then(|c| c.parse::<usize>().ok())
+                .unwrap_or(0);
+            let line_no = parts
+                .next()
+                .and_then(|c| c.parse::<usize>().ok())
+                .unwrap_or(0);
+            if let Some(name) = parts.next() {
+                let file = file_of(name);
+                let src = std::fs::read_to_string(&file).ok();
+                d = d.in_file(&file).at(line_no, col, src.as_deref());
+            }
+        }
+        out.push(d);
+    }
+    if out.is_empty() {
+        out.push(Diagnostic::error(format!(
+            "template error: {}",
+            text.trim()
+        )));
+    }
+    out
+}
+
+/// Where the theme's files come from, for messages about embedded templates.
+pub fn embedded_path(name: &str) -> PathBuf {
+    Path::new("<built-in theme>").join("templates").join(name)
+}
+
+/// Every template of the theme, parsed, with where each came from (for error messages).
+/// Syntax errors are returned as diagnostics, all of them, not only the first.
+pub fn load(
+    model: &Model,
+    theme: &Theme,
+    assets: &BTreeMap<String, String>,
+) -> (Tera, HashMap<String, PathBuf>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let templates = theme.templates();
+    let files: HashMap<String, PathBuf> = templates
+        .iter()
+        .map(|(n, (p, _))| (n.clone(), p.clone()))
+        .collect();
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    register_functions(&mut tera, model, assets);
+    let all = templates.iter().map(|(n, (_, t))| (n, t));
+    if let Err(e) = tera.add_raw_templates(all) {
+        // Tera stops at the first syntax error: parse each template alone to find them all.
+        for (name, (_, text)) in templates {
+            let mut scratch = Tera::new();
+            if let Err(e) = scratch.add_raw_template(name, text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diags.extend(tera_diagnostics(&e, &files));
+            }
+        }
+        if diags.is_empty() {
+            diags.extend(tera_diagnostics(&e, &files));
+        }
+    }
+    (tera, files, diags)
+}

@@ -1,0 +1,306 @@
+//! The plain data templates see, as JSON: a page as lists show it, references to subjects,
+//! features and pairs, cells, breadcrumbs, dates, and the site-wide `site` and `config`.
+//!
+//! Pure functions of the model. Not here: which of these a page kind's context holds
+//! (`pages`, `generated`), or how they are shared between pages (`parts`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::content::SourceKind;
+use crate::markdown;
+use crate::model::{Level, Model, PageId, StatementId, SubjectId, Target};
+
+/// One cell: level (with its word and icon), value, note, link, since, and where it was
+/// said. `None` is "not stated".
+pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
+    let Some(st) = st else {
+        return json!({
+            "stated": false, "level": "none", "label": "Not stated", "icon": "–",
+            "value": null, "note": null, "link": null, "since": null, "source": null,
+        });
+    };
+    let s = &m.statements[st];
+    let (level, label, icon) = match (s.level, &s.value) {
+        (Some(l), _) => (l.as_str(), level_label(l), level_icon(l)),
+        (None, Some(_)) => ("text", "", "•"),
+        (None, None) => ("text", "", "•"),
+    };
+    let source = if with_source {
+        let page = &m.pages[s.page];
+        json!({ "title": page.title, "url": m.url(&page.path), "line": s.line, "file": page.source.file.to_string_lossy().replace('\\', "/") })
+    } else {
+        Value::Null
+    };
+    json!({
+        "stated": true, "level": level, "label": label, "icon": icon,
+        "value": s.value, "note": s.note, "link": s.link, "since": s.since, "source": source,
+    })
+}
+
+pub fn level_label(l: Level) -> &'static str {
+    match l {
+        Level::Yes => "Yes",
+        Level::Partial => "Partial",
+        Level::Plugin => "Plugin",
+        Level::No => "No",
+        Level::Unknown => "Unknown",
+    }
+}
+
+pub fn level_icon(l: Level) -> &'static str {
+    match l {
+        Level::Yes => "✓",
+        Level::Partial => "◐",
+        Level::Plugin => "+",
+        Level::No => "✗",
+        Level::Unknown => "?",
+    }
+}
+
+/// The levels that occur, in legend order, each with word and icon.
+pub fn levels_used(m: &Model, statements: impl Iterator<Item = StatementId>) -> Value {
+    let mut used = [false; 5];
+    for st in statements {
+        if let Some(l) = m.statements[st].level {
+            used[Level::ALL.iter().position(|x| *x == l).unwrap_or(4)] = true;
+        }
+    }
+    Value::Array(
+        Level::ALL
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|(l, _)| json!({ "level": l.as_str(), "label": level_label(*l), "icon": level_icon(*l) }))
+            .collect(),
+    )
+}
+
+/// A page as listed elsewhere: cards, lists, related, prev/next.
+pub fn summary(m: &Model, p: PageId) -> Value {
+    let page = &m.pages[p];
+    let front = &page.source.front;
+    json!({
+        "title": page.title,
+        "url": m.url(&page.path),
+        "path": page.path,
+        "description": front.description,
+        "date": front.date.as_ref().map(|d| &d.ymd),
+        "date_iso": front.date.as_ref().map(|d| &d.rfc3339),
+        "date_display": front.date.as_ref().map(|d| display_date(&d.ymd)),
+        "updated": front.updated.as_ref().map(|d| &d.ymd),
+        "updated_display": front.updated.as_ref().map(|d| display_date(&d.ymd)),
+        "tags": page.tags.iter().map(|&t| json!({ "name": m.tags[t].name, "url": m.url(&m.target_path(Target::Tag(t))) })).collect::<Vec<_>>(),
+        "subjects": page.subjects.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
+    })
+}
+
+pub fn virtual_page(title: &str, description: &str, path: &str, m: &Model) -> Value {
+    json!({
+        "title": title,
+        "description": if description.is_empty() { Value::Null } else { json!(description) },
+        "url": m.url(path),
+        "path": path,
+        "permalink": m.permalink(path),
+        "content": "",
+        "toc": [],
+        "breadcrumbs": virtual_breadcrumbs(title, path, m),
+        "tags": [], "subjects": [], "date": null, "date_display": null, "updated": null,
+        "updated_display": null, "extra": {}, "table": null, "edit_url": null,
+    })
+}
+
+/// Home → index page of the kind (Features, Compare, Tags) → the page itself.
+pub fn virtual_breadcrumbs(title: &str, path: &str, m: &Model) -> Value {
+    let mut chain = vec![json!({ "title": "Home", "url": m.url("/") })];
+    for (prefix, name) in [
+        ("/features/", "Features"),
+        ("/compare/", "Compare"),
+        ("/tags/", "Tags"),
+    ] {
+        if path.starts_with(prefix) && path != prefix {
+            chain.push(json!({ "title": name, "url": m.url(prefix) }));
+        }
+    }
+    chain.push(json!({ "title": title, "url": null }));
+    json!(chain)
+}
+
+pub fn subject_ref(m: &Model, s: SubjectId) -> Value {
+    let subject = &m.subjects[s];
+    let page = &m.pages[subject.page];
+    json!({ "id": subject.id, "title": page.title, "url": m.url(&page.path), "description": page.source.front.description })
+}
+
+pub fn pair_ref(m: &Model, p: usize) -> Value {
+    let pair = &m.pairs[p];
+    json!({
+        "title": format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b)),
+        "url": m.url(&m.target_path(Target::Pair(p))),
+        "a": subject_ref(m, pair.a),
+        "b": subject_ref(m, pair.b),
+    })
+}
+
+pub fn feature_summary(m: &Model, f: usize) -> Value {
+    let feat = &m.features[f];
+    json!({
+        "name": feat.name, "slug": feat.slug, "group": feat.group,
+        "description": feat.description,
+        "url": m.url(&m.target_path(Target::Feature(f))),
+    })
+}
+
+pub fn subjects_list(m: &Model) -> Vec<Value> {
+    (0..m.subjects.len())
+        .map(|s| {
+            let mut v = subject_ref(m, s);
+            let front = &m.pages[m.subjects[s].page].source.front;
+            v["website"] = json!(front.website);
+            v["license"] = json!(front.license);
+            v["first_release"] = json!(front.first_release);
+            v["statement_count"] = json!(m.subjects[s].statements.len());
+            v
+        })
+        .collect()
+}
+
+/// Nested table of contents from h2–h4.
+pub fn toc(headings: &[markdown::Heading]) -> Value {
+    #[derive(Serialize)]
+    struct Entry {
+        level: u8,
+        title: String,
+        id: String,
+        children: Vec<Entry>,
+    }
+    let mut top: Vec<Entry> = Vec::new();
+    for h in headings.iter().filter(|h| (2..=4).contains(&h.level)) {
+        let e = Entry {
+            level: h.level,
+            title: h.title.clone(),
+            id: h.id.clone(),
+            children: Vec::new(),
+        };
+        match top.last_mut() {
+            Some(last) if h.level > last.level => last.children.push(e),
+            _ => top.push(e),
+        }
+    }
+    json!(top)
+}
+
+pub fn breadcrumbs(m: &Model, p: PageId) -> Value {
+    let mut chain = Vec::new();
+    let mut cur = m.pages[p].section;
+    while let Some(s) = cur {
+        chain.push(json!({ "title": m.pages[s].title, "url": m.url(&m.pages[s].path) }));
+        cur = m.pages[s].section;
+        if chain.len() > 32 {
+            break;
+        }
+    }
+    if m.pages[p].kind == SourceKind::Subject {
+        chain.push(json!({ "title": "Subjects", "url": m.url("/subjects/") }));
+        if let Some(h) = m.home {
+            chain.push(json!({ "title": m.pages[h].title, "url": m.url("/") }));
+        }
+    }
+    if chain.is_empty() && m.pages[p].kind != SourceKind::Home {
+        chain.push(json!({ "title": "Home", "url": m.url("/") }));
+    }
+    chain.reverse();
+    if let Some(first) = chain.first_mut()
+        && first["url"] == json!(m.url("/"))
+    {
+        first["title"] = json!("Home");
+    }
+    chain.push(json!({ "title": m.pages[p].title, "url": null }));
+    json!(chain)
+}
+
+pub fn edit_url(m: &Model, p: PageId) -> Value {
+    let Some(repo) = &m.config.repository else {
+        return Value::Null;
+    };
+    let file = m.pages[p].source.file.to_string_lossy().replace('\\', "/");
+    json!(format!(
+        "{}/edit/{}/{}",
+        repo.trim_end_matches('/'),
+        m.config.edit_branch,
+        file
+    ))
+}
+
+/// `2026-09-14` → `14 September 2026`.
+pub fn display_date(ymd: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = ymd.split('-');
+    let (Some(y), Some(mo), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return ymd.to_string();
+    };
+    let month = mo
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| MONTHS.get(i.wrapping_sub(1)));
+    match (month, d.parse::<u32>()) {
+        (Some(mo), Ok(d)) => format!("{d} {mo} {y}"),
+        _ => ymd.to_string(),
+    }
+}
+
+/// What every target's context shares (`site` and `config`): while it stays the same, a
+/// target renders differently only if its own data changed (the preview server relies on it).
+pub fn shared_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
+    json!([site_context(m, assets), config_context(m)])
+}
+
+pub fn site_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
+    let mut sections: Vec<Value> = m
+        .pages
+        .iter()
+        .filter(|p| p.kind == SourceKind::Section && p.section == m.home && p.path != "/subjects/")
+        .map(|p| json!({ "title": p.title, "url": m.url(&p.path) }))
+        .collect();
+    sections.sort_by(|a, b| a["title"].as_str().cmp(&b["title"].as_str()));
+    json!({
+        "title": m.config.title,
+        "description": m.config.description,
+        "base_path": m.base_path,
+        "home_url": m.url("/"),
+        "subjects": subjects_list(m),
+        "sections": sections,
+        "feature_count": m.features.len(),
+        "pair_count": m.pairs.len(),
+        "article_count": m.pages.iter().filter(|p| p.kind == SourceKind::Article).count(),
+        "groups": m.groups,
+        "assets": assets.iter().map(|(k, v)| (k.clone(), m.url(&format!("/{v}")))).collect::<BTreeMap<_, _>>(),
+    })
+}
+
+pub fn config_context(m: &Model) -> Value {
+    let c = &m.config;
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "base_url": c.base_url,
+        "language": c.language,
+        "repository": c.repository,
+        "extra": c.extra,
+    })
+}
