@@ -5,20 +5,25 @@
 //! model of all statements, and renders a cross-linked site from it: article pages, a page per
 //! subject and per feature, a matrix, and a page per pair of subjects.
 //!
-//! The pipeline, one module per stage, data flowing down this list:
+//! The pipeline, one module per stage, data flowing down this list (a stage with several
+//! concerns is a folder whose `mod.rs` lists its files):
 //!
 //! | stage | module |
 //! |---|---|
 //! | `versus.toml` → settings | [`config`] |
 //! | files → sources with parsed front matter | [`content`] |
-//! | sources → pages, subjects, features, statements, links | [`model`] |
+//! | sources → pages, subjects, features, statements, links, targets | [`model`] |
 //! | one body → HTML | [`markdown`] (code via [`highlight`]) |
-//! | one page + model → HTML via Tera | [`render`] (templates from [`theme`]) |
-//! | model → search index JSON | [`search`] |
-//! | sitemap, robots.txt, feeds, alias redirects, minifying | [`hosting`] |
+//! | one target + model → HTML via Tera, or its digest | [`render`] (templates from [`theme`]) |
+//! | every other file: statics, search index, sitemap, feeds, redirects | [`outputs`] |
+//! | a loaded site and the one render loop, for all targets or some | [`engine`] |
 //! | files → output folder, atomically | [`output`] |
-//! | the stages wired together | [`pipeline`] |
-//! | `versus serve`: in-memory preview with live reload | [`serve`] |
+//! | the stages wired together for `build` | [`pipeline`] |
+//! | `versus check`: links and ids in the rendered pages | [`linkcheck`] |
+//! | `versus serve`: the engine into memory, incremental, with live reload | [`serve`] |
+//!
+//! Shared helpers low in the house: [`urls`] (paths and URLs), [`slug`], [`diagnostics`]
+//! (the one error/warning type, with file, line and column), [`error`].
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
@@ -26,17 +31,17 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod engine;
 pub mod error;
 pub mod highlight;
-pub mod hosting;
 pub mod init;
 pub mod linkcheck;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod outputs;
 pub mod pipeline;
 pub mod render;
-pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;

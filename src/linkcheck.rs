@@ -31,14 +31,17 @@ pub fn run(
     let start = Instant::now();
     let (site, mut diags) = pipeline::load_site(opts)?;
     let mut pages = 0;
+    let mut files = 0;
     if !diags.iter().any(Diagnostic::is_error) {
         let collector = Collector::new();
-        let emit = |path: &str, bytes: &[u8]| -> Result<()> {
-            collector.add(path, bytes);
+        let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
+            collector.add(path, &bytes);
             Ok(())
         };
-        let (n, d) = pipeline::render_all(&site, &emit, progress)?;
-        pages = n;
+        let rendered = pipeline::render_all(&site, &emit, progress)?;
+        pages = rendered.pages;
+        files = rendered.files;
+        let d = rendered.diagnostics;
         let rendered_ok = !d.iter().any(Diagnostic::is_error);
         diags.extend(d);
         // Template errors leave pages out, and every link to them would be reported too.
@@ -63,7 +66,7 @@ pub fn run(
     let diags = pipeline::finish_diagnostics(diags, opts.strict);
     Ok(BuildReport {
         pages,
-        files: pages + site.files.len(),
+        files: pages + files,
         diagnostics: diags,
         elapsed: start.elapsed(),
         output: pipeline::output_dir(opts, &site.model.config),

@@ -200,7 +200,7 @@ fn sitemap_splits_into_an_index_past_the_limit() {
         ..Default::default()
     };
     let (loaded, _) = versus::pipeline::load_site(&opts).unwrap();
-    let files = versus::hosting::sitemaps(&loaded.model, 3);
+    let files = versus::outputs::sitemap::sitemaps(&loaded.model, 3);
     assert!(files.len() >= 3, "{} files", files.len());
     assert_eq!(files[0].0, "sitemap.xml");
     let index = String::from_utf8(files[0].1.clone()).unwrap();
@@ -227,7 +227,7 @@ fn sitemap_splits_into_an_index_past_the_limit() {
         assert!((1..=3).contains(&n), "{name}: {n}");
         total += n;
     }
-    let single = versus::hosting::sitemaps(&loaded.model, 50_000);
+    let single = versus::outputs::sitemap::sitemaps(&loaded.model, 50_000);
     assert_eq!(single.len(), 1);
     let text = String::from_utf8(single[0].1.clone()).unwrap();
     assert_eq!(text.matches("<url>").count(), total);

@@ -12,8 +12,8 @@ use proptest::prelude::*;
 use versus::config::base_path_of;
 use versus::content::parse_source;
 use versus::markdown::outline;
-use versus::model::prefix_url;
 use versus::slug::{slugify, unique};
+use versus::urls::prefix_url;
 
 /// A URL path segment as authors write them (no `/`, `?` or `#`).
 fn segment() -> impl Strategy<Value = String> {

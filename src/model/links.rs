@@ -6,44 +6,19 @@
 //! rendered pages (`linkcheck`).
 
 use super::{Model, PageId};
+use crate::content::Source;
 use crate::diagnostics::{Diagnostic, closest};
+use crate::markdown::Outline;
+
+/// A page's text and outline, as [`Model::replace_body`] swapped them out.
+pub type OldBody = (Source, Outline);
 use crate::urls::{has_scheme, join_rel, parent_dir};
 
 impl Model {
     pub(super) fn resolve_links(&mut self, diags: &mut Vec<Diagnostic>) {
         let mut edges: Vec<(PageId, PageId)> = Vec::new();
         for pid in 0..self.pages.len() {
-            let page = &self.pages[pid];
-            for link in &page.outline.links {
-                match self.resolve(pid, &link.dest) {
-                    Resolved::Page { page: target, .. } if target != pid => {
-                        edges.push((pid, target));
-                    }
-                    Resolved::Broken(msg) => {
-                        let line = page.source.body_line + link.line - 1;
-                        diags.push(
-                            Diagnostic::error(format!("broken link to `{}`: {msg}", link.dest))
-                                .in_file(&page.source.file)
-                                .at(line, link.column, Some(&page.source.text)),
-                        );
-                    }
-                    Resolved::MissingSelfAnchor(anchor) => {
-                        let line = page.source.body_line + link.line - 1;
-                        diags.push(
-                            Diagnostic::warning(format!(
-                                "link to `#{anchor}`: no heading with that id on this page"
-                            ))
-                            .in_file(&page.source.file)
-                            .at(
-                                line,
-                                link.column,
-                                Some(&page.source.text),
-                            ),
-                        );
-                    }
-                    _ => {}
-                }
-            }
+            edges.extend(self.links_of(pid, diags).into_iter().map(|to| (pid, to)));
         }
         edges.sort_unstable();
         edges.dedup();
@@ -51,6 +26,92 @@ impl Model {
             self.pages[from].links_to.push(to);
             self.pages[to].backlinks.push(from);
         }
+    }
+
+    /// The other pages page `p` links to (sorted, once each), with a diagnostic for every
+    /// broken link and every `#anchor` of its own that it lacks.
+    fn links_of(&self, p: PageId, diags: &mut Vec<Diagnostic>) -> Vec<PageId> {
+        let page = &self.pages[p];
+        let mut to = Vec::new();
+        for link in &page.outline.links {
+            let line = page.source.body_line + link.line - 1;
+            let at = |d: Diagnostic| {
+                d.in_file(&page.source.file)
+                    .at(line, link.column, Some(&page.source.text))
+            };
+            match self.resolve(p, &link.dest) {
+                Resolved::Page { page: target, .. } if target != p => to.push(target),
+                Resolved::Broken(msg) => diags.push(at(Diagnostic::error(format!(
+                    "broken link to `{}`: {msg}",
+                    link.dest
+                )))),
+                Resolved::MissingSelfAnchor(anchor) => diags.push(at(Diagnostic::warning(
+                    format!("link to `#{anchor}`: no heading with that id on this page"),
+                ))),
+                _ => {}
+            }
+        }
+        to.sort_unstable();
+        to.dedup();
+        to
+    }
+
+    /// Gives page `p` the text of `new` in place, if that changes nothing but the page
+    /// itself: the front matter is equal (and so the title, unless it comes from the first
+    /// heading, which must be equal too), every heading id other pages may link to is still
+    /// there, and the links reach the same pages, none broken. Then the model stays what a
+    /// fresh build would make, and the old source and outline are returned (to undo);
+    /// otherwise the model is unchanged.
+    ///
+    /// This is what lets the preview server re-render one page after an edit to its text.
+    pub fn replace_body(
+        &mut self,
+        p: PageId,
+        mut new: Source,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<OldBody> {
+        let page = &self.pages[p];
+        if new.front != page.source.front || new.kind != page.kind || new.file != page.source.file {
+            return None;
+        }
+        let outline = new
+            .outline
+            .take()
+            .unwrap_or_else(|| crate::markdown::outline(new.body()));
+        let first_h1 = |o: &Outline| {
+            o.headings
+                .first()
+                .filter(|h| h.level == 1)
+                .map(|h| h.title.clone())
+        };
+        let same_title = new.front.title.is_some() || first_h1(&outline) == first_h1(&page.outline);
+        let ids_kept = page
+            .outline
+            .headings
+            .iter()
+            .all(|h| outline.headings.iter().any(|n| n.id == h.id));
+        if !same_title || !ids_kept {
+            return None;
+        }
+        // Resolve the new links against the old headings (a new anchor on the page itself
+        // would change how its own links resolve: not body-only).
+        let old_source = std::mem::replace(&mut self.pages[p].source, new);
+        let old_outline = std::mem::replace(&mut self.pages[p].outline, outline);
+        let mut found = Vec::new();
+        let to = self.links_of(p, &mut found);
+        let broken = found.iter().any(Diagnostic::is_error);
+        if broken || to != self.pages[p].links_to {
+            self.restore_body(p, (old_source, old_outline));
+            return None;
+        }
+        diags.extend(found);
+        Some((old_source, old_outline))
+    }
+
+    /// Undoes [`Model::replace_body`].
+    pub fn restore_body(&mut self, p: PageId, (source, outline): OldBody) {
+        self.pages[p].source = source;
+        self.pages[p].outline = outline;
     }
 
     /// Resolves a link destination as written on page `from`.

@@ -30,7 +30,7 @@ mod statements;
 mod targets;
 
 pub use catalog::OTHER_GROUP;
-pub use links::Resolved;
+pub use links::{OldBody, Resolved};
 pub use pages::page_path;
 pub use statements::Level;
 pub use targets::{PageKind, SUBJECT_INDEX_PATH, Target};

@@ -1,11 +1,13 @@
 //! Incremental rebuilds for `versus serve`: after a save, do only the work that save needs,
 //! and publish a snapshot equal, byte for byte, to what a full `versus build` would write.
 //!
-//! The [`Builder`] lives on the rebuild thread and keeps, between rebuilds, what the last
-//! good build read and made: the [`Content`] (with each body's outline), the [`Site`] (model,
-//! theme, highlighter, static files), the published [`Snapshot`], the search documents of
-//! every target and a digest of what each page shows. HTTP workers only ever see published
-//! snapshots. Each batch of changed paths takes one of three routes:
+//! This module only routes: reading, the model, rendering, digests and the files besides
+//! pages all come from the same engine `versus build` uses ([`crate::engine`],
+//! [`crate::outputs`]). The [`Builder`] lives on the rebuild thread and keeps, between
+//! rebuilds, what the last good build read and made: the [`Content`] (with each body's
+//! outline), the [`Site`], the published [`Snapshot`], the digest of every target and the
+//! generators' kept state. HTTP workers only ever see published snapshots. Each batch of
+//! changed paths takes one of three routes:
 //!
 //! - **full** — anything outside `content/` changed (templates, themes, static files,
 //!   `versus.toml`, `highlight/`), `content/` itself or a folder in it was reported, or there
@@ -13,18 +15,13 @@
 //! - **model** — files under `content/` were added, removed, renamed, or had their front
 //!   matter, features.toml or assets changed: only the changed files are read again
 //!   ([`crate::content::reload`]), the model is rebuilt from them (outlines of unchanged
-//!   files are reused), and only targets whose inputs changed are rendered. A page's inputs
-//!   are summed up in a digest ([`page_digest`]) of its text, its table, its place in
-//!   sections, where its links point and the *face* (what lists show: [`render::summary`]) of
-//!   every page it shows; subject pages, home pages and every generated target (features,
-//!   matrix, pairs, tags, 404) are always rendered — there are few of them. When the context
-//!   every target shares ([`render::shared_context`]) changed, everything is rendered.
-//! - **pages** — only the bodies of existing pages changed, and nothing others derive from a
-//!   body did (front matter equal; the title; every heading id others may link to still
-//!   there; links resolving to the same pages, none broken): the new text and outline are
-//!   swapped into the model in place and only those pages are rendered, plus the files that
-//!   embed body text (the search index, re-joined from kept per-target documents, and the
-//!   feeds).
+//!   files are reused), and only targets whose digest ([`Engine::digests`]: a hash of exactly
+//!   what the template would see) changed are rendered. When the context every target
+//!   shares (`site`, `config`) changed, everything is rendered.
+//! - **pages** — only the bodies of existing pages changed, in ways nothing else shows
+//!   ([`Model::replace_body`] decides and swaps the text in): only those pages are
+//!   rendered, and only the generated files that hold page text are made again
+//!   ([`outputs::Change::Text`]: the search index, feeds listing the pages).
 //!
 //! A failed build keeps the last good state; the paths it was given are kept too and handed
 //! to the next rebuild, so a later save never builds on a stale read.
@@ -32,21 +29,20 @@
 //! Not here: watching files, HTTP, the diff that tells browsers what to reload
 //! ([`super::snapshot::diff`]).
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
-
 use super::snapshot::{Entry, Snapshot};
-use crate::content::{self, Content, Source, SourceKind};
+use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
+use crate::engine::{Engine, KeptHighlighter, Site};
 use crate::error::Result;
-use crate::model::{Model, ModelOptions, PageId, Resolved, Target};
-use crate::pipeline::{self, BuildOptions, KeptHighlighter, Site};
-use crate::render::{self, Renderer};
+use crate::model::{Model, OldBody, PageId, Target};
+use crate::outputs::{self, Change, File, Kept, Origin};
+use crate::pipeline::{self, BuildOptions};
+use crate::render::{hash_json, shared_context};
+use crate::urls::output_path;
 
 /// Which route a rebuild took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,29 +86,6 @@ impl Rebuild {
     }
 }
 
-/// Everything kept from the last good build.
-struct State {
-    /// What is on disk under `content/`, as far as reported (may be ahead of `site`).
-    content: Content,
-    site: Site,
-    snapshot: Arc<Snapshot>,
-    /// Digest of [`render::shared_context`].
-    shared: u64,
-    /// Output path of each page target → [`page_digest`].
-    digests: HashMap<String, u64>,
-    /// Search documents in target order.
-    docs: Vec<(Target, Vec<u8>)>,
-}
-
-/// Builds the site again and again, as cheaply as each change allows.
-pub struct Builder {
-    opts: BuildOptions,
-    state: Option<State>,
-    /// Paths of failed rebuilds, handed to the next one.
-    pending: Vec<PathBuf>,
-    highlighter: Option<KeptHighlighter>,
-}
-
 /// What a batch of changed paths needs.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Plan {
@@ -148,6 +121,29 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
         }
     }
     Plan::Content(rels)
+}
+
+/// Everything kept from the last good build.
+struct State {
+    /// What is on disk under `content/`, as far as reported (may be ahead of `site`).
+    content: Content,
+    site: Site,
+    snapshot: Arc<Snapshot>,
+    /// Digest of [`shared_context`].
+    shared: u64,
+    /// Output path of every target → its digest.
+    digests: HashMap<String, u64>,
+    /// What the generators of non-page files keep between runs.
+    kept: Kept,
+}
+
+/// Builds the site again and again, as cheaply as each change allows.
+pub struct Builder {
+    opts: BuildOptions,
+    state: Option<State>,
+    /// Paths of failed rebuilds, handed to the next one.
+    pending: Vec<PathBuf>,
+    highlighter: Option<KeptHighlighter>,
 }
 
 impl Builder {
@@ -220,11 +216,11 @@ impl Builder {
                 rendered: 0,
             });
         }
-        if !reloaded.structural
-            && !diags.iter().any(Diagnostic::is_error)
-            && let Some(r) = self.pages(&reloaded.modified, &mut diags)
-        {
-            return Ok(r);
+        if !reloaded.structural && !diags.iter().any(Diagnostic::is_error) {
+            match self.pages(&reloaded.modified, diags) {
+                Ok(r) => return Ok(r),
+                Err(d) => diags = d,
+            }
         }
         self.model(diags)
     }
@@ -235,7 +231,7 @@ impl Builder {
         let opts = &self.opts;
         let (content, content_diags) = content::load(&opts.root)?;
         let kept_content = content.clone();
-        let (site, mut diags) = pipeline::load_site_with_content(
+        let (site, mut diags) = Site::load(
             opts,
             self.highlighter.as_ref(),
             Some((content, content_diags)),
@@ -248,37 +244,48 @@ impl Builder {
             return Ok(Rebuild::failed(diags, opts.strict, Route::Full));
         }
         let files = Mutex::new(HashMap::new());
-        let emit = |path: &str, bytes: &[u8]| -> Result<()> {
+        let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
             files
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(path.to_string(), Entry::new(bytes.to_vec()));
+                .insert(path.to_string(), Entry::new(bytes));
             Ok(())
         };
-        let (pages, d) = pipeline::render_all(&site, &emit, &|_, _| {})?;
-        diags.extend(d);
+        let rendered = pipeline::render_all(&site, &emit, &|_, _| {})?;
+        diags.extend(rendered.diagnostics);
         let diagnostics = pipeline::finish_diagnostics(diags, opts.strict);
         if diagnostics::count(&diagnostics).0 > 0 {
             return Ok(Rebuild {
-                snapshot: None,
                 diagnostics,
-                edited_page: None,
-                route: Route::Full,
-                rendered: 0,
+                ..Rebuild::failed(Vec::new(), opts.strict, Route::Full)
             });
         }
         let snapshot = Arc::new(Snapshot {
             files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
             assets: site.assets.clone(),
-            pages,
+            pages: rendered.pages,
         });
-        self.state = Some(State::new(kept_content, site, snapshot.clone()));
+        let (digests, shared) = {
+            let (engine, _) = Engine::new(&site);
+            (all_digests(&engine), shared_digest(&site))
+        };
+        self.state = Some(State {
+            content: kept_content,
+            site,
+            snapshot: snapshot.clone(),
+            shared,
+            digests,
+            kept: rendered.kept,
+        });
+        if let Some(state) = &mut self.state {
+            state.keep_outlines();
+        }
         Ok(Rebuild {
             snapshot: Some(snapshot),
             diagnostics,
             edited_page: None,
             route: Route::Full,
-            rendered: pages,
+            rendered: rendered.pages,
         })
     }
 
@@ -289,80 +296,44 @@ impl Builder {
         let Some(state) = self.state.as_mut() else {
             return self.full();
         };
-        let site = &state.site;
-        let (model, d) = Model::build(
-            site.model.config.clone(),
-            state.content.clone(),
-            ModelOptions {
-                drafts: self.opts.drafts,
-            },
-        );
+        let (site, d) = state
+            .site
+            .with_content(state.content.clone(), self.opts.drafts);
         diags.extend(d);
         laps.lap("model");
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, strict, Route::Model));
         }
-        let (assets, files, d) = pipeline::collect_files(
-            &model,
-            &site.theme,
-            &site.highlighter,
-            model.config.build.fingerprint,
-        );
+        let (engine, d) = Engine::new(&site);
         diags.extend(d);
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, strict, Route::Model));
         }
-        laps.lap("static files");
-        let shared = digest_json(&render::shared_context(&model, &assets));
-        let everything = shared != state.shared || assets != site.assets;
-        let faces = faces(&model);
-        let targets = model.targets();
-        let digests: HashMap<String, u64> = targets
-            .par_iter()
-            .filter_map(|&t| match t {
-                Target::Page(p) => Some((
-                    crate::urls::output_path(&model.pages[p].path),
-                    page_digest(&model, &faces, p),
-                )),
-                _ => None,
-            })
-            .collect();
+        let shared = shared_digest(&site);
+        let everything = shared != state.shared || site.assets != state.site.assets;
+        let targets = site.targets();
+        let digests = all_digests(&engine);
         let to_render: Vec<Target> = targets
             .iter()
             .copied()
-            .filter(|&t| match t {
-                _ if everything => true,
-                Target::Page(p) => {
-                    let page = &model.pages[p];
-                    let path = crate::urls::output_path(&page.path);
-                    matches!(page.kind, SourceKind::Home | SourceKind::Subject)
-                        || state.digests.get(&path) != digests.get(&path)
-                }
-                _ => true,
+            .filter(|&t| {
+                let path = output_path(&site.model.target_path(t));
+                everything || state.digests.get(&path) != digests.get(&path)
             })
             .collect();
         laps.lap("digests");
         if laps.on {
-            let pages = to_render
-                .iter()
-                .filter(|t| matches!(t, Target::Page(_)))
-                .count();
             eprintln!(
-                "model route: rendering {} targets ({pages} pages, everything: {everything})",
-                to_render.len()
+                "model route: rendering {} of {} targets (everything: {everything})",
+                to_render.len(),
+                targets.len()
             );
         }
-        let rendered = {
-            let (renderer, d) = Renderer::new(&model, &site.theme, &site.highlighter, &assets);
-            diags.extend(d);
-            if diags.iter().any(Diagnostic::is_error) {
-                return Ok(Rebuild::failed(diags, strict, Route::Model));
-            }
-            let (rendered, d) = render_targets(&renderer, &model, &to_render);
-            diags.extend(d);
-            rendered
-        };
+        let rendered = render(&engine, &to_render, &mut diags)?;
         laps.lap("render");
+        let mut kept = Kept::default();
+        let (generated, d) = outputs::generate(&site.model, Change::All, &mut kept);
+        diags.extend(d);
         let diagnostics = pipeline::finish_diagnostics(diags, strict);
         if diagnostics::count(&diagnostics).0 > 0 {
             return Ok(Rebuild {
@@ -370,174 +341,102 @@ impl Builder {
                 ..Rebuild::failed(Vec::new(), strict, Route::Model)
             });
         }
-        let docs = search_docs(&model, &targets);
-        let (extra, d) = crate::hosting::extra_files(&model);
-        let snapshot = assemble(
-            &model,
-            rendered,
-            &state.snapshot,
-            &site.files,
-            &files,
-            &assets,
-            extra,
-        );
-        let mut diagnostics = diagnostics;
-        diagnostics.extend(d);
+        let snapshot = Arc::new(assemble(&engine, &targets, rendered, &generated, state));
         laps.lap("assemble");
-        let snapshot = Arc::new(snapshot);
-        let theme = std::mem::take(&mut state.site.theme);
-        state.site = Site {
-            root: state.site.root.clone(),
-            model,
-            theme,
-            highlighter: Arc::clone(&state.site.highlighter),
-            highlight_options: state.site.highlight_options.clone(),
-            assets,
-            files,
-            timings: Vec::new(),
-        };
+        drop(engine);
+        state.site = site;
         state.snapshot = snapshot.clone();
         state.shared = shared;
         state.digests = digests;
-        state.docs = docs;
+        state.kept = kept;
         state.keep_outlines();
         laps.lap("keep");
         Ok(Rebuild {
             snapshot: Some(snapshot),
-            diagnostics: pipeline::finish_diagnostics(diagnostics, strict),
+            diagnostics,
             edited_page: None,
             route: Route::Model,
             rendered: to_render.len(),
         })
     }
 
-    /// The pages route: only bodies changed, in ways nothing else shows. `None` when some
-    /// change is more than that (the caller then takes the model route).
-    fn pages(&mut self, modified: &[String], diags: &mut Vec<Diagnostic>) -> Option<Rebuild> {
+    /// The pages route: only bodies changed, in ways nothing else shows. `Err` (with the
+    /// diagnostics handed back) when some change is more than that, or when rendering the
+    /// edited pages failed: the caller then takes the model route.
+    fn pages(
+        &mut self,
+        modified: &[String],
+        mut diags: Vec<Diagnostic>,
+    ) -> std::result::Result<Rebuild, Vec<Diagnostic>> {
         let strict = self.opts.strict;
         let mut laps = Laps::start();
-        let state = self.state.as_mut()?;
-        let mut swaps: Vec<(PageId, Source)> = Vec::new();
-        {
-            let m = &state.site.model;
-            for rel in modified {
-                let p = m.page_by_rel(rel)?;
-                let new = state.content.sources.iter().find(|s| &s.rel == rel)?;
-                if !body_only(m, p, new) {
-                    return None;
+        let Some(state) = self.state.as_mut() else {
+            return Err(diags);
+        };
+        // Swap each new text in; undone if any is more than a body edit or rendering fails,
+        // so the state stays the last good one.
+        let mut swapped: Vec<(PageId, _)> = Vec::new();
+        let mut found = Vec::new();
+        for rel in modified {
+            let m = &mut state.site.model;
+            let new = m.page_by_rel(rel).and_then(|p| {
+                state
+                    .content
+                    .sources
+                    .iter()
+                    .find(|s| &s.rel == rel)
+                    .map(|s| (p, s))
+            });
+            let Some((p, source)) = new else {
+                undo(&mut state.site.model, swapped);
+                return Err(diags);
+            };
+            match m.replace_body(p, source.clone(), &mut found) {
+                Some(old) => swapped.push((p, old)),
+                None => {
+                    undo(&mut state.site.model, swapped);
+                    return Err(diags);
                 }
-                swaps.push((p, new.clone()));
             }
         }
-        // Swap the new text in; undone if rendering fails, so the state stays the last good.
-        let mut undo = Vec::new();
-        for (p, mut source) in swaps {
-            let outline = source
-                .outline
-                .take()
-                .unwrap_or_else(|| crate::markdown::outline(source.body()));
-            let page = &mut state.site.model.pages[p];
-            undo.push((
-                p,
-                std::mem::replace(&mut page.source, source),
-                std::mem::replace(&mut page.outline, outline),
-            ));
-        }
-        let pages: Vec<PageId> = undo.iter().map(|(p, _, _)| *p).collect();
+        diags.extend(found);
+        laps.lap("check");
+        let pages: Vec<PageId> = swapped.iter().map(|(p, _)| *p).collect();
         let targets: Vec<Target> = pages.iter().map(|&p| Target::Page(p)).collect();
         let site = &state.site;
-        let m = &site.model;
-        for &p in &pages {
-            self_anchor_warnings(m, p, diags);
-        }
-        laps.lap("check");
-        let (rendered, d) = {
-            let (renderer, d) = Renderer::new(m, &site.theme, &site.highlighter, &site.assets);
-            diags.extend(d);
-            laps.lap("renderer");
-            if diags.iter().any(Diagnostic::is_error) {
-                (HashMap::new(), Vec::new())
-            } else {
-                render_targets(&renderer, m, &targets)
-            }
-        };
-        laps.lap("render");
+        let (engine, d) = Engine::new(site);
         diags.extend(d);
-        let diagnostics = pipeline::finish_diagnostics(std::mem::take(diags), strict);
+        let rendered = render(&engine, &targets, &mut diags).unwrap_or_default();
+        laps.lap("render");
+        let digests = engine.digests(&targets);
+        drop(engine);
+        let diagnostics = pipeline::finish_diagnostics(diags, strict);
         if diagnostics::count(&diagnostics).0 > 0 {
-            for (p, source, outline) in undo {
-                let page = &mut state.site.model.pages[p];
-                page.source = source;
-                page.outline = outline;
-            }
-            return Some(Rebuild {
+            undo(&mut state.site.model, swapped);
+            return Ok(Rebuild {
                 diagnostics,
                 ..Rebuild::failed(Vec::new(), strict, Route::Pages)
             });
         }
-        // The search index embeds body text: make only these pages' documents again.
-        let new_docs: Vec<(usize, Vec<u8>)> = state
-            .docs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (t, _))| match t {
-                Target::Page(p) if pages.contains(p) => {
-                    Some((i, crate::search::doc(m, *t).unwrap_or_default()))
-                }
-                _ => None,
-            })
-            .collect();
-        // Paths, dates, titles and tags are unchanged: of the hosting files, only feeds
-        // listing these pages (which quote their text) can differ.
-        let extra = crate::hosting::feeds_listing(m, &pages);
-        laps.lap("hosting files");
-        // The last snapshot with these pages, the search index and the hosting files
-        // replaced; a site's own static file of the same path still wins, as in a build.
-        let minify = m.config.build.minify;
+        let (generated, _) =
+            outputs::generate(&state.site.model, Change::Text(&pages), &mut state.kept);
+        laps.lap("generated files");
+        // The last snapshot with these pages and the regenerated files replaced, each only
+        // where it wins its path ([`outputs::layer`]).
+        let minify = state.site.model.config.build.minify;
         let mut files = state.snapshot.files.clone();
-        for (path, entry) in rendered {
-            let hosting = extra.iter().any(|(p, _)| *p == path);
-            if !site.files.contains_key(&path) && !hosting {
-                files.insert(path, entry);
+        files.extend(rendered);
+        let (won, _) = outputs::layer(state.site.statics.iter().chain(&generated), []);
+        for f in won.into_iter().filter(|f| f.origin == Origin::Generated) {
+            if generated.iter().any(|g| g.path == f.path) {
+                let bytes = crate::engine::minified(minify, &f.path, f.bytes.clone());
+                files.insert(f.path.clone(), Entry::new(bytes));
             }
         }
-        for (path, bytes) in extra {
-            if site.files.contains_key(&path) {
-                continue;
-            }
-            let same = files
-                .get(&path)
-                .is_some_and(|e| !minify && e.bytes.as_slice() == bytes.as_slice());
-            if !same {
-                let entry = Entry::new(minified(minify, &path, bytes));
-                files.insert(path, entry);
-            }
+        for (t, d) in targets.iter().zip(digests) {
+            let path = output_path(&state.site.model.target_path(*t));
+            state.digests.insert(path, d);
         }
-        laps.lap("assemble");
-        let state = self.state.as_mut()?;
-        for (i, doc) in new_docs {
-            state.docs[i].1 = doc;
-        }
-        let index = crate::search::join(state.docs.iter().map(|(_, d)| d.as_slice()));
-        let index_path = "search-index.json";
-        files.insert(
-            index_path.to_string(),
-            Entry::new(minified(minify, index_path, index.clone())),
-        );
-        state.site.files.insert(index_path.to_string(), index);
-        laps.lap("search index");
-        let m = &state.site.model;
-        let faces = faces_of(m, &pages);
-        let digests: Vec<(String, u64)> = pages
-            .iter()
-            .map(|&p| {
-                (
-                    crate::urls::output_path(&m.pages[p].path),
-                    page_digest(m, &faces, p),
-                )
-            })
-            .collect();
-        state.digests.extend(digests);
         let snapshot = Arc::new(Snapshot {
             files,
             assets: state.snapshot.assets.clone(),
@@ -545,10 +444,10 @@ impl Builder {
         });
         state.snapshot = snapshot.clone();
         state.keep_outlines_of(&pages);
-        laps.lap("keep");
-        Some(Rebuild {
+        laps.lap("assemble");
+        Ok(Rebuild {
             snapshot: Some(snapshot),
-            diagnostics: pipeline::finish_diagnostics(diagnostics, strict),
+            diagnostics,
             edited_page: None,
             route: Route::Pages,
             rendered: pages.len(),
@@ -556,33 +455,14 @@ impl Builder {
     }
 }
 
-impl State {
-    fn new(content: Content, site: Site, snapshot: Arc<Snapshot>) -> State {
-        let m = &site.model;
-        let targets = m.targets();
-        let faces = faces(m);
-        let digests = targets
-            .par_iter()
-            .filter_map(|&t| match t {
-                Target::Page(p) => Some((
-                    crate::urls::output_path(&m.pages[p].path),
-                    page_digest(m, &faces, p),
-                )),
-                _ => None,
-            })
-            .collect();
-        let mut state = State {
-            shared: digest_json(&render::shared_context(m, &site.assets)),
-            docs: search_docs(m, &targets),
-            digests,
-            content,
-            site,
-            snapshot,
-        };
-        state.keep_outlines();
-        state
+/// Puts back the texts [`Model::replace_body`] swapped out.
+fn undo(m: &mut Model, swapped: Vec<(PageId, OldBody)>) {
+    for (p, old) in swapped.into_iter().rev() {
+        m.restore_body(p, old);
     }
+}
 
+impl State {
     /// Gives every source the outline the model scanned, so the next model build skips it.
     fn keep_outlines(&mut self) {
         let m = &self.site.model;
@@ -609,100 +489,85 @@ impl State {
     }
 }
 
-/// True if page `p` can take `new` as its text without anything but the page itself (and the
-/// search index and feeds) changing: see the module docs.
-fn body_only(m: &Model, p: PageId, new: &Source) -> bool {
-    let page = &m.pages[p];
-    if new.front != page.source.front || new.kind != page.kind || new.file != page.source.file {
-        return false;
-    }
-    let scanned;
-    let outline = match &new.outline {
-        Some(o) => o,
-        None => {
-            scanned = crate::markdown::outline(new.body());
-            &scanned
-        }
-    };
-    // A title taken from the first heading.
-    let first_h1 = |o: &crate::markdown::Outline| {
-        o.headings
-            .first()
-            .filter(|h| h.level == 1)
-            .map(|h| h.title.clone())
-    };
-    if new.front.title.is_none() && first_h1(outline) != first_h1(&page.outline) {
-        return false;
-    }
-    // Other pages may link to any heading: each must still be there.
-    if !page
-        .outline
-        .headings
+/// The digest of every target, by output path.
+fn all_digests(engine: &Engine) -> HashMap<String, u64> {
+    let m = &engine.site.model;
+    let targets = engine.site.targets();
+    let digests = engine.digests(&targets);
+    targets
         .iter()
-        .all(|h| outline.headings.iter().any(|n| n.id == h.id))
-    {
-        return false;
-    }
-    // Links must reach the same pages (backlinks) and none may be broken (an error the model
-    // route reports). A link to the page itself is checked against its old headings, so a
-    // new anchor there takes the model route too.
-    let mut to = Vec::new();
-    for link in &outline.links {
-        match m.resolve(p, &link.dest) {
-            Resolved::Page { page: t, .. } if t != p => to.push(t),
-            Resolved::Broken(_) => return false,
-            _ => {}
-        }
-    }
-    to.sort_unstable();
-    to.dedup();
-    to == page.links_to
+        .zip(digests)
+        .map(|(&t, d)| (output_path(&m.target_path(t)), d))
+        .collect()
 }
 
-/// The model's warning for `#anchor` links to a missing heading of the page itself.
-fn self_anchor_warnings(m: &Model, p: PageId, diags: &mut Vec<Diagnostic>) {
-    let page = &m.pages[p];
-    for link in &page.outline.links {
-        if let Resolved::MissingSelfAnchor(anchor) = m.resolve(p, &link.dest) {
-            let line = page.source.body_line + link.line - 1;
-            diags.push(
-                Diagnostic::warning(format!(
-                    "link to `#{anchor}`: no heading with that id on this page"
-                ))
-                .in_file(&page.source.file)
-                .at(line, link.column, Some(&page.source.text)),
-            );
-        }
-    }
+fn shared_digest(site: &Site) -> u64 {
+    hash_json(&shared_context(&site.model, &site.assets))
 }
 
-/// Renders `targets` in parallel, minified as [`pipeline::render_all`] does.
-fn render_targets(
-    renderer: &Renderer,
-    m: &Model,
+/// Renders `targets` into snapshot entries by output path, adding their diagnostics.
+fn render(
+    engine: &Engine,
     targets: &[Target],
-) -> (HashMap<String, Entry>, Vec<Diagnostic>) {
-    let minify = m.config.build.minify;
-    type Rendered = (Option<(String, Entry)>, Vec<Diagnostic>);
-    let results: Vec<Rendered> = targets
-        .par_iter()
-        .map(|&t| {
-            let (r, d) = renderer.render(t);
-            let file = r.map(|r| {
-                let path = crate::urls::output_path(&r.path);
-                let bytes = minified(minify, &path, r.html.into_bytes());
-                (path, Entry::new(bytes))
-            });
-            (file, d)
-        })
-        .collect();
-    let mut files = HashMap::with_capacity(results.len());
-    let mut diags = Vec::new();
-    for (f, d) in results {
-        files.extend(f);
-        diags.extend(d);
+    diags: &mut Vec<Diagnostic>,
+) -> Result<HashMap<String, Entry>> {
+    let files = Mutex::new(HashMap::with_capacity(targets.len()));
+    let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), Entry::new(bytes));
+        Ok(())
+    };
+    diags.extend(engine.render(targets, &emit, &|_, _| {})?);
+    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// The new snapshot after the model route: rendered targets, the last snapshot's entries for
+/// targets not rendered again, and every other file as [`Engine::files`] makes them (an
+/// unchanged file keeps its entry, so it is not minified and hashed again).
+fn assemble(
+    engine: &Engine,
+    targets: &[Target],
+    mut rendered: HashMap<String, Entry>,
+    generated: &[File],
+    old: &State,
+) -> Snapshot {
+    let m = &engine.site.model;
+    let mut out: HashMap<String, Entry> =
+        HashMap::with_capacity(old.snapshot.files.len() + rendered.len());
+    for &t in targets {
+        let path = output_path(&m.target_path(t));
+        let entry = match rendered.remove(&path) {
+            Some(e) => e,
+            // Not rendered: unchanged since the last build, which wrote it.
+            None => match old.snapshot.files.get(&path) {
+                Some(e) => e.clone(),
+                None => continue,
+            },
+        };
+        out.insert(path, entry);
     }
-    (files, diags)
+    let unchanged = |path: &str, bytes: &[u8]| {
+        old.site
+            .statics
+            .iter()
+            .any(|f| f.path == path && f.bytes == bytes)
+    };
+    for (path, bytes) in engine.files(generated) {
+        let entry = match old.snapshot.files.get(path) {
+            Some(e) if e.bytes.as_slice() == bytes.as_slice() || unchanged(path, &bytes) => {
+                e.clone()
+            }
+            _ => Entry::new(bytes),
+        };
+        out.insert(path.to_string(), entry);
+    }
+    Snapshot {
+        files: out,
+        assets: engine.site.assets.clone(),
+        pages: targets.len(),
+    }
 }
 
 /// Wall time per step of a rebuild, printed to stderr when `VERSUS_SERVE_TIMINGS` is set
@@ -742,157 +607,6 @@ impl Drop for Laps {
             eprintln!("timings (ms): {}", parts.join(", "));
         }
     }
-}
-
-/// [`pipeline::minified`], for bytes the snapshot will own.
-fn minified(minify: bool, path: &str, bytes: Vec<u8>) -> Vec<u8> {
-    pipeline::minified(minify, path, &bytes).unwrap_or(bytes)
-}
-
-/// The new snapshot: rendered targets, the old entries of targets not rendered again, the
-/// site's files and the hosting files, layered in the order [`pipeline::render_all`] emits
-/// them (a later file of the same path wins).
-fn assemble(
-    m: &Model,
-    mut rendered: HashMap<String, Entry>,
-    old: &Snapshot,
-    old_files: &pipeline::Files,
-    files: &pipeline::Files,
-    assets: &pipeline::AssetNames,
-    extra: Vec<(String, Vec<u8>)>,
-) -> Snapshot {
-    let minify = m.config.build.minify;
-    let targets = m.targets();
-    let mut out: HashMap<String, Entry> = HashMap::with_capacity(old.files.len() + rendered.len());
-    for &t in &targets {
-        let path = crate::urls::output_path(&m.target_path(t));
-        let entry = match rendered.remove(&path) {
-            Some(e) => e,
-            // Not rendered: unchanged since the last build, which wrote it.
-            None => match old.files.get(&path) {
-                Some(e) => e.clone(),
-                None => continue,
-            },
-        };
-        out.insert(path, entry);
-    }
-    for (path, bytes) in files {
-        // Unchanged static files keep their entry (and are not minified again).
-        let entry = match old.files.get(path) {
-            Some(e) if old_files.get(path).is_some_and(|b| b == bytes) => e.clone(),
-            _ => Entry::new(minified(minify, path, bytes.clone())),
-        };
-        out.insert(path.clone(), entry);
-    }
-    for (path, bytes) in &extra {
-        if !files.contains_key(path) {
-            let entry = match old.files.get(path) {
-                Some(e) if !minify && e.bytes.as_slice() == bytes.as_slice() => e.clone(),
-                _ => Entry::new(minified(minify, path, bytes.clone())),
-            };
-            out.insert(path.clone(), entry);
-        }
-    }
-    Snapshot {
-        files: out,
-        assets: assets.clone(),
-        pages: targets.len(),
-    }
-}
-
-fn search_docs(m: &Model, targets: &[Target]) -> Vec<(Target, Vec<u8>)> {
-    targets
-        .par_iter()
-        .filter_map(|&t| crate::search::doc(m, t).map(|d| (t, d)))
-        .collect()
-}
-
-fn digest_json(v: &serde_json::Value) -> u64 {
-    xxh3_64(&serde_json::to_vec(v).unwrap_or_default())
-}
-
-/// What other pages show of each page ([`render::summary`]), hashed.
-fn faces(m: &Model) -> Vec<u64> {
-    (0..m.pages.len())
-        .into_par_iter()
-        .map(|p| digest_json(&render::summary(m, p)))
-        .collect()
-}
-
-/// [`faces`] for the pages `pages` and the pages they show, lazily enough for one page.
-fn faces_of(m: &Model, pages: &[PageId]) -> Vec<u64> {
-    let mut need: HashSet<PageId> = HashSet::new();
-    for &p in pages {
-        let page = &m.pages[p];
-        need.insert(p);
-        need.extend(
-            page.related
-                .iter()
-                .chain(&page.backlinks)
-                .chain(&page.children),
-        );
-        need.extend(page.prev.iter().chain(page.next.iter()));
-    }
-    (0..m.pages.len())
-        .map(|p| {
-            if need.contains(&p) {
-                digest_json(&render::summary(m, p))
-            } else {
-                0
-            }
-        })
-        .collect()
-}
-
-/// Everything page `p`'s own context is made of, hashed, given the shared context: its text,
-/// its title and face, its table, the faces of the pages it lists, its sections and where its
-/// links point. Two equal digests (and an equal shared context) render the same bytes.
-fn page_digest(m: &Model, faces: &[u64], p: PageId) -> u64 {
-    let page = &m.pages[p];
-    let mut h = Xxh3::new();
-    page.source.text.hash(&mut h);
-    page.source.file.hash(&mut h);
-    page.path.hash(&mut h);
-    page.title.hash(&mut h);
-    faces[p].hash(&mut h);
-    page.rows.len().hash(&mut h);
-    for row in &page.rows {
-        let f = &m.features[row.feature];
-        (&row.name, &f.name, &f.slug, &f.group, &f.description).hash(&mut h);
-        row.cells.len().hash(&mut h);
-        for c in &row.cells {
-            match c {
-                None => 0u8.hash(&mut h),
-                Some(st) => {
-                    let s = &m.statements[*st];
-                    (1u8, s.level, &s.value, &s.note, &s.link, &s.since).hash(&mut h);
-                }
-            }
-        }
-    }
-    for list in [&page.related, &page.backlinks, &page.children] {
-        list.len().hash(&mut h);
-        for &q in list {
-            faces[q].hash(&mut h);
-        }
-    }
-    page.prev.map(|q| faces[q]).hash(&mut h);
-    page.next.map(|q| faces[q]).hash(&mut h);
-    let mut up = page.section;
-    let mut depth = 0;
-    while let Some(s) = up {
-        (&m.pages[s].title, &m.pages[s].path).hash(&mut h);
-        up = m.pages[s].section;
-        depth += 1;
-        if depth > 64 {
-            break;
-        }
-    }
-    page.outline.links.len().hash(&mut h);
-    for link in &page.outline.links {
-        m.href_for(p, &link.dest).hash(&mut h);
-    }
-    h.finish()
 }
 
 #[cfg(test)]

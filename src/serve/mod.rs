@@ -13,7 +13,8 @@
 //! Nothing is read from disk to answer a request: no URL can reach a file outside the
 //! rendered site (see [`http`]).
 //!
-//! Not here: anything about rendering itself — that stays in [`crate::pipeline`].
+//! Not here: anything about rendering itself — the preview runs the build engine
+//! ([`crate::engine`]) that `versus build` runs.
 
 pub mod http;
 pub mod incremental;
@@ -313,6 +314,13 @@ fn rebuild_loop(
                         diff_start.elapsed().as_secs_f64() * 1000.0
                     );
                 }
+                // Logged before browsers are told, so the log never lags what they show.
+                println!(
+                    "rebuilt {} of {pages} pages in {ms} ms ({}): {}",
+                    outcome.rendered,
+                    outcome.route.describe(),
+                    describe(&change, &paths)
+                );
                 let target = outcome.edited_page.filter(|_| navigate);
                 shared.hub.send(&json!({
                     "type": "change",
@@ -322,12 +330,6 @@ fn rebuild_loop(
                     "navigate": target,
                     "ms": ms,
                 }));
-                println!(
-                    "rebuilt {} of {pages} pages in {ms} ms ({}): {}",
-                    outcome.rendered,
-                    outcome.route.describe(),
-                    describe(&change, &paths)
-                );
             }
         }
     }

@@ -35,7 +35,7 @@ impl Entry {
 /// A complete, error-free site in memory: output path (`a/index.html`) → file.
 pub struct Snapshot {
     pub files: HashMap<String, Entry>,
-    /// Logical asset name → fingerprinted output name, as in [`crate::pipeline::Site::assets`].
+    /// Logical asset name → fingerprinted output name, as in [`crate::engine::Site::assets`].
     pub assets: BTreeMap<String, String>,
     /// Number of rendered targets (pages).
     pub pages: usize,

@@ -14,8 +14,14 @@
 
 use serde_json::{Value, json};
 
+use rayon::prelude::*;
+
+use super::Kept;
 use crate::content::SourceKind;
-use crate::model::{Model, Target};
+use crate::model::{Model, PageId, Target};
+
+/// Where the index is written.
+pub const INDEX_PATH: &str = "search-index.json";
 
 /// Bytes of plain text kept per page. Titles, headings, subjects and features are always
 /// complete; only the running text is cut.
@@ -23,12 +29,36 @@ pub const TEXT_CAP: usize = 480;
 
 /// The index as JSON bytes.
 pub fn index(model: &Model) -> Vec<u8> {
-    let docs: Vec<Vec<u8>> = model
+    let mut kept = Kept::default();
+    file(model, &mut kept).1
+}
+
+/// The index file, keeping every target's document in `kept` for [`file_for_text`].
+pub fn file(model: &Model, kept: &mut Kept) -> (String, Vec<u8>) {
+    kept.search_docs = model
         .targets()
-        .into_iter()
-        .filter_map(|t| doc(model, t))
+        .par_iter()
+        .filter_map(|&t| doc(model, t).map(|d| (t, d)))
         .collect();
-    join(docs.iter().map(Vec::as_slice))
+    let bytes = join(kept.search_docs.iter().map(|(_, d)| d.as_slice()));
+    (INDEX_PATH.to_string(), bytes)
+}
+
+/// The index file after only the text of `pages` changed: their documents are made again,
+/// every other one is reused from `kept`.
+pub fn file_for_text(model: &Model, pages: &[PageId], kept: &mut Kept) -> (String, Vec<u8>) {
+    if kept.search_docs.is_empty() {
+        return file(model, kept);
+    }
+    for (t, d) in &mut kept.search_docs {
+        if let Target::Page(p) = t
+            && pages.contains(p)
+        {
+            *d = doc(model, *t).unwrap_or_default();
+        }
+    }
+    let bytes = join(kept.search_docs.iter().map(|(_, d)| d.as_slice()));
+    (INDEX_PATH.to_string(), bytes)
 }
 
 /// The index made of documents from [`doc`], in target order: the preview server keeps them

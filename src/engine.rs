@@ -1,0 +1,274 @@
+//! The build engine, shared by `versus build`, `versus check` and the preview server: a
+//! loaded [`Site`] (config, content, theme, highlighter, model, static files) and an
+//! [`Engine`] that renders any set of its targets — all of them for a build, the few that
+//! changed for the preview — and computes their digests.
+//!
+//! There is one render loop and one rule for which file wins a path ([`outputs::layer`]);
+//! callers differ only in which targets they ask for and where the bytes go (a staging
+//! folder, or the preview's memory).
+//!
+//! Not here: writing files (`output`), deciding what a change needs (`serve::incremental`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::diagnostics::Diagnostic;
+use crate::error::Result;
+use crate::highlight::{HighlightOptions, Highlighter};
+use crate::model::{Model, ModelOptions, Target};
+use crate::outputs::{self, AssetNames, File};
+use crate::pipeline::BuildOptions;
+use crate::render::Renderer;
+use crate::theme::Theme;
+use crate::urls::output_path;
+
+/// Everything loaded and derived from the site folder, ready to render.
+pub struct Site {
+    pub root: PathBuf,
+    pub model: Model,
+    pub theme: Arc<Theme>,
+    /// Shared so that the preview server keeps its cache of highlighted blocks across rebuilds.
+    pub highlighter: Arc<Highlighter>,
+    pub highlight_options: HighlightOptions,
+    /// Logical asset name (`style.css`) → output name (`style.1a2b3c4d.css`).
+    pub assets: AssetNames,
+    /// Files copied as they are ([`outputs::statics`]).
+    pub statics: Vec<File>,
+    /// Output paths of pages a file of the site's own replaces: not rendered.
+    pub shadowed: HashSet<String>,
+    /// Wall time of the loading stages.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A highlighter kept from an earlier load, with the settings it was made for.
+pub type KeptHighlighter = (HighlightOptions, Arc<Highlighter>);
+
+impl Site {
+    /// Loads config, content (unless given, already read, with its diagnostics), theme and
+    /// highlighter (reusing `previous` when its settings are unchanged, so the preview server
+    /// highlights only code that changed), and builds the model. Fails only on I/O problems
+    /// of the site folder; everything else is in the diagnostics.
+    pub fn load(
+        opts: &BuildOptions,
+        previous: Option<&KeptHighlighter>,
+        content: Option<(Content, Vec<Diagnostic>)>,
+    ) -> Result<(Site, Vec<Diagnostic>)> {
+        let root = &opts.root;
+        let (mut config, mut diags) = Config::load(root);
+        if let Some(url) = &opts.base_url {
+            config.override_base_url(url);
+        }
+        let t = Instant::now();
+        let (content, d) = match content {
+            Some(c) => c,
+            None => content::load(root)?,
+        };
+        let mut timings = vec![("read content", t.elapsed())];
+        diags.extend(d);
+        let (theme, d) = Theme::load(root, &config.theme);
+        diags.extend(d);
+        let (highlighter, highlight_options) = highlighter(root, &config, previous, &mut diags);
+        let t = Instant::now();
+        let (model, d) = Model::build(
+            config,
+            content,
+            ModelOptions {
+                drafts: opts.drafts,
+            },
+        );
+        diags.extend(d);
+        timings.push(("build model", t.elapsed()));
+        let t = Instant::now();
+        let mut site = Site {
+            root: root.clone(),
+            model,
+            theme: Arc::new(theme),
+            highlighter,
+            highlight_options,
+            assets: AssetNames::new(),
+            statics: Vec::new(),
+            shadowed: HashSet::new(),
+            timings,
+        };
+        diags.extend(site.collect_statics());
+        site.timings.push(("static files", t.elapsed()));
+        Ok((site, diags))
+    }
+
+    /// The same site (config, theme, highlighter) with the model built from `content`: what
+    /// the preview server does when only files under `content/` changed.
+    pub fn with_content(&self, content: Content, drafts: bool) -> (Site, Vec<Diagnostic>) {
+        let (model, mut diags) =
+            Model::build(self.model.config.clone(), content, ModelOptions { drafts });
+        let mut site = Site {
+            root: self.root.clone(),
+            model,
+            theme: Arc::clone(&self.theme),
+            highlighter: Arc::clone(&self.highlighter),
+            highlight_options: self.highlight_options.clone(),
+            assets: AssetNames::new(),
+            statics: Vec::new(),
+            shadowed: HashSet::new(),
+            timings: Vec::new(),
+        };
+        diags.extend(site.collect_statics());
+        (site, diags)
+    }
+
+    fn collect_statics(&mut self) -> Vec<Diagnostic> {
+        let fingerprint = self.model.config.build.fingerprint;
+        let (assets, statics, diags) =
+            outputs::statics::collect(&self.model, &self.theme, &self.highlighter, fingerprint);
+        let pages: Vec<String> = self
+            .model
+            .targets()
+            .into_iter()
+            .map(|t| output_path(&self.model.target_path(t)))
+            .collect();
+        let (_, shadowed) = outputs::layer(&statics, pages.iter().map(String::as_str));
+        self.shadowed = shadowed.into_iter().collect();
+        self.assets = assets;
+        self.statics = statics;
+        diags
+    }
+
+    /// Every target whose page is written (all but those a site file replaces).
+    pub fn targets(&self) -> Vec<Target> {
+        let mut targets = self.model.targets();
+        if !self.shadowed.is_empty() {
+            targets.retain(|&t| {
+                !self
+                    .shadowed
+                    .contains(&output_path(&self.model.target_path(t)))
+            });
+        }
+        targets
+    }
+}
+
+/// The highlighter for the site's settings: `previous` when they are unchanged (and the site
+/// has no syntax folder of its own, whose files may have changed), else a new one.
+fn highlighter(
+    root: &std::path::Path,
+    config: &Config,
+    previous: Option<&KeptHighlighter>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Arc<Highlighter>, HighlightOptions) {
+    let extra_dir = root.join("highlight");
+    let options = HighlightOptions {
+        theme: config.highlight.theme.clone(),
+        dark_theme: config.highlight.dark_theme.clone(),
+        extra_dir: extra_dir.is_dir().then_some(extra_dir),
+        max_block_bytes: config.highlight.max_block_bytes,
+        time_budget_ms: config.highlight.time_budget_ms,
+    };
+    let reusable = previous.filter(|(o, _)| *o == options && options.extra_dir.is_none());
+    let h = match reusable {
+        Some((_, h)) => Arc::clone(h),
+        None => {
+            let (h, warnings) = Highlighter::new(options.clone());
+            diags.extend(
+                warnings
+                    .into_iter()
+                    .map(|w| Diagnostic::warning(w).in_file(crate::config::CONFIG_FILE)),
+            );
+            Arc::new(h)
+        }
+    };
+    (h, options)
+}
+
+/// Progress callback: (done, total) pages.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Where rendered and generated files go: output path and bytes.
+pub type Emit<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
+
+/// Renders targets of one [`Site`].
+pub struct Engine<'s> {
+    pub site: &'s Site,
+    renderer: Renderer<'s>,
+}
+
+impl<'s> Engine<'s> {
+    /// Parses the templates. Template syntax errors come back as diagnostics; with errors
+    /// the engine renders nothing.
+    pub fn new(site: &'s Site) -> (Engine<'s>, Vec<Diagnostic>) {
+        let (renderer, diags) =
+            Renderer::new(&site.model, &site.theme, &site.highlighter, &site.assets);
+        (Engine { site, renderer }, diags)
+    }
+
+    /// Renders `targets` in parallel, minified when the site minifies, handing each file to
+    /// `emit` as soon as it is ready (so a big site is never held in memory whole).
+    pub fn render(
+        &self,
+        targets: &[Target],
+        emit: Emit,
+        progress: Progress,
+    ) -> Result<Vec<Diagnostic>> {
+        let minify = self.site.model.config.build.minify;
+        let total = targets.len();
+        let done = AtomicUsize::new(0);
+        let results: Vec<Result<Vec<Diagnostic>>> = targets
+            .par_iter()
+            .map(|&t| {
+                let (rendered, d) = self.renderer.render(t);
+                if let Some(r) = rendered {
+                    let path = output_path(&r.path);
+                    emit(&path, minified(minify, &path, r.html.into_bytes()))?;
+                }
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                Ok(d)
+            })
+            .collect();
+        let mut diags = Vec::new();
+        for r in results {
+            diags.extend(r?);
+        }
+        Ok(diags)
+    }
+
+    /// The digest of each target ([`Renderer::digest`]), in parallel.
+    pub fn digests(&self, targets: &[Target]) -> Vec<u64> {
+        targets
+            .par_iter()
+            .map(|&t| self.renderer.digest(t))
+            .collect()
+    }
+
+    /// The non-page files: statics and generated files that win their path (never over a
+    /// page: a generated file at a page's path loses), minified when the site minifies.
+    pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Vec<u8>)> {
+        let minify = self.site.model.config.build.minify;
+        let m = &self.site.model;
+        let pages: Vec<String> = self
+            .site
+            .targets()
+            .into_iter()
+            .map(|t| output_path(&m.target_path(t)))
+            .collect();
+        let (won, _) = outputs::layer(
+            self.site.statics.iter().chain(generated),
+            pages.iter().map(String::as_str),
+        );
+        won.into_iter()
+            .map(|f| (f.path.as_str(), minified(minify, &f.path, f.bytes.clone())))
+            .collect()
+    }
+}
+
+/// The bytes to write: minified when the site minifies and the file is of a kind that is.
+pub fn minified(minify: bool, path: &str, bytes: Vec<u8>) -> Vec<u8> {
+    if !minify {
+        return bytes;
+    }
+    outputs::minify::minify(path, &bytes).unwrap_or(bytes)
+}

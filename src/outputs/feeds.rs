@@ -1,0 +1,210 @@
+//! Atom feeds (RFC 4287) of dated articles: one for the site (`/atom.xml`) and one per tag
+//! (`/tags/<tag>/atom.xml`), newest first, at most [`FEED_MAX_ENTRIES`] entries each.
+//!
+//! Every absolute URL comes from [`Model::permalink`], so `--base-url` reaches all of them.
+//! Not here: the sitemap (`sitemap`), writing files.
+
+use crate::content::{Date, SourceKind};
+use crate::model::{Model, PageId, Target};
+use crate::urls::output_path;
+
+use super::xml_escape;
+
+/// Entries per feed: feed readers poll the newest; the rest would only make every poll bigger.
+pub const FEED_MAX_ENTRIES: usize = 50;
+
+/// Every feed: the site's and one per tag.
+pub fn files(model: &Model) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let dated = dated_articles(model, (0..model.pages.len()).collect());
+    files.push(site_feed(model, &dated));
+    for t in 0..model.tags.len() {
+        let dated = dated_articles(model, model.tags[t].pages.clone());
+        files.push(tag_feed(model, t, &dated));
+    }
+    files
+}
+
+/// The feeds (the site's and its tags') that list any of `pages`, as [`files`] makes
+/// them. After an edit that changed only the text of `pages` (not their dates, titles or
+/// tags), these are the only hosting files that can differ.
+pub fn feeds_listing(model: &Model, pages: &[PageId]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let lists = |dated: &[PageId]| pages.iter().any(|p| dated.contains(p));
+    let dated = dated_articles(model, (0..model.pages.len()).collect());
+    if lists(&dated) {
+        files.push(site_feed(model, &dated));
+    }
+    let mut tags: Vec<usize> = pages
+        .iter()
+        .flat_map(|&p| model.pages[p].tags.iter().copied())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    for t in tags {
+        let dated = dated_articles(model, model.tags[t].pages.clone());
+        if lists(&dated) {
+            files.push(tag_feed(model, t, &dated));
+        }
+    }
+    files
+}
+
+fn site_feed(model: &Model, dated: &[PageId]) -> (String, Vec<u8>) {
+    (
+        "atom.xml".to_string(),
+        feed(model, &model.config.title, "/", "/atom.xml", dated).into_bytes(),
+    )
+}
+
+fn tag_feed(model: &Model, t: usize, dated: &[PageId]) -> (String, Vec<u8>) {
+    let page_path = model.target_path(Target::Tag(t));
+    let title = format!("{} · {}", model.tags[t].name, model.config.title);
+    let feed_path = format!("{page_path}atom.xml");
+    let xml = feed(model, &title, &page_path, &feed_path, dated);
+    (output_path(&feed_path), xml.into_bytes())
+}
+
+/// `updated`, else `date`.
+pub fn last_change(model: &Model, p: PageId) -> Option<&Date> {
+    let front = &model.pages[p].source.front;
+    front.updated.as_ref().or(front.date.as_ref())
+}
+
+/// Orders dates by their instant where the offsets agree (the common case), else by text.
+pub fn date_cmp(a: &Date, b: &Date) -> std::cmp::Ordering {
+    a.rfc3339.cmp(&b.rfc3339)
+}
+
+/// Articles with a `date`, newest first, at most [`FEED_MAX_ENTRIES`].
+fn dated_articles(model: &Model, pages: Vec<PageId>) -> Vec<PageId> {
+    let mut dated: Vec<PageId> = pages
+        .into_iter()
+        .filter(|&p| {
+            let page = &model.pages[p];
+            page.kind == SourceKind::Article && page.source.front.date.is_some()
+        })
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let da = model.pages[a].source.front.date.as_ref();
+        let db = model.pages[b].source.front.date.as_ref();
+        match (da, db) {
+            (Some(x), Some(y)) => date_cmp(y, x),
+            _ => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| model.pages[a].title.cmp(&model.pages[b].title))
+    });
+    dated.truncate(FEED_MAX_ENTRIES);
+    dated
+}
+
+/// An Atom 1.0 feed (RFC 4287). `updated` is the newest entry's change, never the build time,
+/// so an unchanged site builds a byte-identical feed.
+fn feed(model: &Model, title: &str, page_path: &str, feed_path: &str, pages: &[PageId]) -> String {
+    let updated = pages
+        .iter()
+        .filter_map(|&p| last_change(model, p))
+        .max_by(|a, b| date_cmp(a, b))
+        .map_or("1970-01-01T00:00:00Z", |d| d.rfc3339.as_str());
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    s.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&model.config.language)
+    ));
+    s.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    if !model.config.description.is_empty() {
+        s.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            xml_escape(&model.config.description)
+        ));
+    }
+    let feed_url = model.permalink(feed_path);
+    s.push_str(&format!("  <id>{}</id>\n", xml_escape(&feed_url)));
+    s.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&feed_url)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&model.permalink(page_path))
+    ));
+    s.push_str(&format!("  <updated>{}</updated>\n", xml_escape(updated)));
+    s.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&model.config.title)
+    ));
+    s.push_str("  <generator>versus</generator>\n");
+    for &p in pages {
+        let page = &model.pages[p];
+        let front = &page.source.front;
+        let url = model.permalink(&page.path);
+        s.push_str("  <entry>\n");
+        s.push_str(&format!("    <title>{}</title>\n", xml_escape(&page.title)));
+        s.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&url)
+        ));
+        s.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
+        if let Some(d) = &front.date {
+            s.push_str(&format!(
+                "    <published>{}</published>\n",
+                xml_escape(&d.rfc3339)
+            ));
+        }
+        if let Some(d) = last_change(model, p) {
+            s.push_str(&format!(
+                "    <updated>{}</updated>\n",
+                xml_escape(&d.rfc3339)
+            ));
+        }
+        for &t in &page.tags {
+            s.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\"/>\n",
+                xml_escape(&model.tags[t].slug),
+                xml_escape(&model.tags[t].name)
+            ));
+        }
+        // The summary is text made into one HTML paragraph; the HTML is then escaped once more
+        // to sit in XML, as `type="html"` requires.
+        let text = match &front.description {
+            Some(d) => d.clone(),
+            None => excerpt(&page.outline.text, 300),
+        };
+        if !text.is_empty() {
+            let html = format!("<p>{}</p>", crate::markdown::escape_attr(&text));
+            s.push_str(&format!(
+                "    <summary type=\"html\">{}</summary>\n",
+                xml_escape(&html)
+            ));
+        }
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+/// The first `max` bytes of `text`, cut at a word boundary.
+fn excerpt(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text[..end].rfind(' ').unwrap_or(end);
+    format!("{}…", text[..cut].trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_words() {
+        assert_eq!(excerpt("one two three", 100), "one two three");
+        assert_eq!(excerpt("one two, three", 9), "one two…");
+        assert_eq!(excerpt("ééééé", 3), "é…");
+    }
+}
