@@ -19,12 +19,14 @@
 //! | files → output folder, atomically | [`output`] |
 //! | the stages wired together | [`pipeline`] |
 //! | `versus serve`: in-memory preview with live reload | [`serve`] |
+//! | `versus deploy`: the build → git, S3 or a folder, changes only | [`deploy`] |
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
 
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
 pub mod error;
 pub mod highlight;
