@@ -28,16 +28,15 @@ impl Folder {
                 target.section()
             )));
         }
-        if !dir.exists() {
-            let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
-            if parent.is_some_and(|p| !p.is_dir()) {
-                return Err(DeployError::new(format!(
-                    "the deploy folder {} does not exist, and neither does the folder it would be made in",
-                    dir.display()
-                ))
-                .help("is the drive mounted? check `path` in versus.toml"));
-            }
-            std::fs::create_dir(&dir).map_err(|e| DeployError::io("create", &dir, e))?;
+        // Made by the first upload, so that a dry run creates nothing; but a missing parent
+        // is more likely an unmounted drive than a wish for new folders.
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        if !dir.exists() && parent.is_some_and(|p| !p.is_dir()) {
+            return Err(DeployError::new(format!(
+                "the deploy folder {} does not exist, and neither does the folder it would be made in",
+                dir.display()
+            ))
+            .help("is the drive mounted? check `path` in versus.toml"));
         }
         // Deleting what is not in the build must never reach the site's own files.
         if let (Ok(d), Ok(r)) = (dir.canonicalize(), target.root.canonicalize())
@@ -60,6 +59,9 @@ impl Destination for Folder {
 
     fn list(&mut self) -> Result<BTreeMap<String, RemoteFile>, DeployError> {
         let mut files = BTreeMap::new();
+        if !self.dir.exists() {
+            return Ok(files);
+        }
         for entry in walkdir::WalkDir::new(&self.dir) {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&self.dir).to_path_buf();
