@@ -148,15 +148,21 @@ fn clone_branch(remote: &Path, into: &Path) {
     );
 }
 
-#[test]
-fn git_first_deploy_then_one_page_change_keeps_cname_and_commits_only_changes() {
+/// A site deploying to a new bare repository with the minimal form of the issue, as written
+/// (with a path for the remote); the repository is in the returned folder.
+fn git_site() -> (tempfile::TempDir, PathBuf, Site) {
     let outside = tempfile::tempdir().unwrap();
     let remote = bare_remote(outside.path());
-    // The minimal form of the issue, as written (with a path for the remote).
     let site = site(&format!(
         "[deploy]\ntarget = \"git\"\nremote = \"{}\"\nbranch = \"gh-pages\"\n",
         remote.display()
     ));
+    (outside, remote, site)
+}
+
+#[test]
+fn git_first_deploy_then_one_page_change_keeps_cname_and_commits_only_changes() {
+    let (outside, remote, site) = git_site();
 
     let first = deploy(&site, &[]);
     first.assert_ok();
@@ -211,12 +217,7 @@ fn git_first_deploy_then_one_page_change_keeps_cname_and_commits_only_changes() 
 
 #[test]
 fn git_deleted_page_goes_from_the_branch_without_yes() {
-    let outside = tempfile::tempdir().unwrap();
-    let remote = bare_remote(outside.path());
-    let site = site(&format!(
-        "[deploy]\ntarget = \"git\"\nremote = \"{}\"\n",
-        remote.display()
-    ));
+    let (outside, remote, site) = git_site();
     deploy(&site, &[]).assert_ok();
     std::fs::remove_file(site.path("content/two.md")).unwrap();
     let run = deploy(&site, &[]);
@@ -538,6 +539,11 @@ fn s3_config(endpoint: &str, bucket: &str) -> String {
     )
 }
 
+/// The test site's whole versus.toml, deploying to `site-bucket` through `endpoint`.
+fn s3_site_config(endpoint: &str) -> String {
+    format!("title = \"T\"\n{}", s3_config(endpoint, "site-bucket"))
+}
+
 /// A proxy in front of moto that counts the PUTs it sees and answers `500` to those `fail`
 /// picks (by key and by the number of PUTs of that kind seen so far).
 struct Proxy {
@@ -772,14 +778,7 @@ fn s3_failed_upload_midway_leaves_the_previous_site_fully_served() {
             && key.ends_with(".css")
             && key != "/site-bucket/style.css"
     });
-    std::fs::write(
-        site.path("versus.toml"),
-        format!(
-            "title = \"T\"\n{}",
-            s3_config(&proxy.endpoint(), "site-bucket")
-        ),
-    )
-    .unwrap();
+    site.write("versus.toml", &s3_site_config(&proxy.endpoint()));
     let failed = deploy(&site, &[]);
     failed
         .assert_code(1)
@@ -803,14 +802,7 @@ fn s3_failed_upload_midway_leaves_the_previous_site_fully_served() {
     let proxy = Proxy::start(moto.endpoint(), |key, seen| {
         key.ends_with(".html") && seen.iter().filter(|k| k.ends_with(".html")).count() == 2
     });
-    std::fs::write(
-        site.path("versus.toml"),
-        format!(
-            "title = \"T\"\n{}",
-            s3_config(&proxy.endpoint(), "site-bucket")
-        ),
-    )
-    .unwrap();
+    site.write("versus.toml", &s3_site_config(&proxy.endpoint()));
     let failed = deploy(&site, &[]);
     failed
         .assert_code(1)
@@ -831,14 +823,7 @@ fn s3_failed_upload_midway_leaves_the_previous_site_fully_served() {
     drop(proxy);
 
     // 3. Run again: the rest goes up; the old stylesheet stays until --yes.
-    std::fs::write(
-        site.path("versus.toml"),
-        format!(
-            "title = \"T\"\n{}",
-            s3_config(&moto.endpoint(), "site-bucket")
-        ),
-    )
-    .unwrap();
+    site.write("versus.toml", &s3_site_config(&moto.endpoint()));
     deploy(&site, &[]).assert_ok();
     let local = built(&site);
     let now = moto.contents("site-bucket");

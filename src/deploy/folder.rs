@@ -58,29 +58,10 @@ impl Destination for Folder {
     }
 
     fn list(&mut self) -> Result<BTreeMap<String, RemoteFile>, DeployError> {
-        let mut files = BTreeMap::new();
         if !self.dir.exists() {
-            return Ok(files);
+            return Ok(BTreeMap::new());
         }
-        for entry in walkdir::WalkDir::new(&self.dir) {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&self.dir).to_path_buf();
-                DeployError::io("read", &path, e.into())
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| DeployError::io("read", entry.path(), e))?;
-            files.insert(
-                plan::relative(&self.dir, entry.path()),
-                RemoteFile {
-                    size: bytes.len() as u64,
-                    md5: Some(plan::md5_hex(&bytes)),
-                },
-            );
-        }
-        Ok(files)
+        plan::remote_files(&self.dir, &|_| false)
     }
 
     fn upload(&self, file: &LocalFile, bytes: &[u8]) -> Result<(), DeployError> {
@@ -88,13 +69,18 @@ impl Destination for Folder {
     }
 
     fn delete(&mut self, paths: &[&str]) -> Result<(), DeployError> {
-        for p in paths {
-            let path = self.dir.join(p);
-            std::fs::remove_file(&path).map_err(|e| DeployError::io("delete", &path, e))?;
-            remove_empty_parents(&self.dir, &path);
-        }
-        Ok(())
+        delete_files(&self.dir, paths)
     }
+}
+
+/// Deletes `dir/path` for each path, and the folders that leaves empty.
+pub(crate) fn delete_files(dir: &Path, paths: &[&str]) -> Result<(), DeployError> {
+    for p in paths {
+        let path = dir.join(p);
+        std::fs::remove_file(&path).map_err(|e| DeployError::io("delete", &path, e))?;
+        remove_empty_parents(dir, &path);
+    }
+    Ok(())
 }
 
 /// Writes `dir/rel` through a temporary file beside it and a rename.
@@ -114,7 +100,7 @@ pub(crate) fn write_replacing(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(),
 }
 
 /// Removes the folders a delete left empty, up to (not including) `top`.
-pub(crate) fn remove_empty_parents(top: &Path, file: &Path) {
+fn remove_empty_parents(top: &Path, file: &Path) {
     let mut dir = file.parent();
     while let Some(d) = dir {
         if d == top || !d.starts_with(top) || std::fs::remove_dir(d).is_err() {

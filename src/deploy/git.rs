@@ -101,27 +101,7 @@ impl Destination for Git {
     }
 
     fn list(&mut self) -> Result<BTreeMap<String, RemoteFile>, DeployError> {
-        let mut files = BTreeMap::new();
-        let walk = walkdir::WalkDir::new(&self.work)
-            .into_iter()
-            .filter_entry(|e| e.depth() != 1 || e.file_name() != ".git");
-        for entry in walk {
-            let entry =
-                entry.map_err(|e| DeployError::new(format!("could not read the clone: {e}")))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| DeployError::io("read", entry.path(), e))?;
-            files.insert(
-                plan::relative(&self.work, entry.path()),
-                RemoteFile {
-                    size: bytes.len() as u64,
-                    md5: Some(plan::md5_hex(&bytes)),
-                },
-            );
-        }
-        Ok(files)
+        plan::remote_files(&self.work, &|rel| rel == ".git")
     }
 
     fn extra_files(&self) -> Vec<LocalFile> {
@@ -142,12 +122,7 @@ impl Destination for Git {
     }
 
     fn delete(&mut self, paths: &[&str]) -> Result<(), DeployError> {
-        for p in paths {
-            let path = self.work.join(p);
-            std::fs::remove_file(&path).map_err(|e| DeployError::io("delete", &path, e))?;
-            folder::remove_empty_parents(&self.work, &path);
-        }
-        Ok(())
+        folder::delete_files(&self.work, paths)
     }
 
     fn finish(&mut self, changed: bool) -> Result<Option<String>, DeployError> {

@@ -68,8 +68,35 @@ pub fn md5_hex(bytes: &[u8]) -> String {
 
 /// Every file of the build folder, sorted by path; versus's own output marker is left out.
 pub fn local_files(dir: &Path) -> Result<Vec<LocalFile>, DeployError> {
+    scan(dir, &|rel| rel == crate::output::MARKER)
+}
+
+/// What a folder on the target holds (`skip` as for [`scan`]), by path.
+pub fn remote_files(
+    dir: &Path,
+    skip: &dyn Fn(&str) -> bool,
+) -> Result<BTreeMap<String, RemoteFile>, DeployError> {
+    Ok(scan(dir, skip)?
+        .into_iter()
+        .map(|f| {
+            let remote = RemoteFile {
+                size: f.size,
+                md5: Some(f.md5),
+            };
+            (f.path, remote)
+        })
+        .collect())
+}
+
+/// Every file under `dir`, hashed, sorted by path, except the paths `skip` names (a skipped
+/// folder is not entered). Symbolic links are neither followed nor listed.
+pub fn scan(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Vec<LocalFile>, DeployError> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !skip(&relative(dir, e.path())));
+    for entry in walk {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             DeployError::io("read", &path, e.into())
@@ -77,14 +104,10 @@ pub fn local_files(dir: &Path) -> Result<Vec<LocalFile>, DeployError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = relative(dir, entry.path());
-        if rel == crate::output::MARKER {
-            continue;
-        }
         let bytes =
             std::fs::read(entry.path()).map_err(|e| DeployError::io("read", entry.path(), e))?;
         files.push(LocalFile {
-            path: rel,
+            path: relative(dir, entry.path()),
             size: bytes.len() as u64,
             md5: md5_hex(&bytes),
             content: Content::Disk(entry.path().to_path_buf()),
