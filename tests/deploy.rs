@@ -348,6 +348,52 @@ fn folder_target_writes_only_what_changed_and_deletes_only_with_yes() {
     assert!(mine.exists("content/one.md"));
 }
 
+/// `versus deploy` on a terminal (a pseudo-terminal made by util-linux's `script`), with
+/// `answer` typed in.
+fn deploy_on_terminal(site: &Site, answer: &str) -> Run {
+    let command = format!(
+        "{} deploy --root '{}'",
+        env!("CARGO_BIN_EXE_versus"),
+        site.root().display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) runs the terminal test");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
+    Run::from(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn on_a_terminal_deletes_are_asked_for() {
+    let site = site("[deploy]\ntarget = \"folder\"\npath = \"public-copy\"\n");
+    deploy(&site, &[]).assert_ok();
+    std::fs::remove_file(site.path("content/two.md")).unwrap();
+    let www = site.path("public-copy");
+
+    let no = deploy_on_terminal(&site, "n\n");
+    no.assert_ok();
+    assert!(
+        no.stdout.contains("1 file on ")
+            && no.stdout.contains("is not in the build. Delete it? [y/N]"),
+        "{}",
+        no.stdout
+    );
+    assert!(www.join("two/index.html").exists(), "answered no: kept");
+
+    let yes = deploy_on_terminal(&site, "y\n");
+    yes.assert_ok();
+    assert!(yes.stdout.contains("1 deleted"), "{}", yes.stdout);
+    assert!(
+        !www.join("two/index.html").exists(),
+        "answered yes: deleted"
+    );
+}
+
 #[test]
 fn a_failed_build_deploys_nothing() {
     let outside = tempfile::tempdir().unwrap();

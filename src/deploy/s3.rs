@@ -89,35 +89,8 @@ impl S3 {
         })
     }
 
-    /// A failed request in plain words: what went wrong and what to check.
     fn failure(&self, what: &str, status: u16, body: &str) -> DeployError {
-        let code = xml_text(body, "Code").unwrap_or_default();
-        let message = xml_text(body, "Message").unwrap_or_default();
-        let bucket = self.bucket.name();
-        let said = if code.is_empty() {
-            format!("HTTP {status}")
-        } else {
-            format!("{code}: {message}")
-        };
-        match (status, code.as_str()) {
-            (_, "NoSuchBucket") | (404, "") => DeployError::new(format!(
-                "the bucket `{bucket}` does not exist at {}",
-                self.endpoint
-            ))
-            .help("check `bucket`, `endpoint` and `region` under [deploy] in versus.toml, or create the bucket"),
-            (_, "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken" | "ExpiredToken")
-            | (401, _) => DeployError::new(format!("S3 did not accept the credentials ({said})"))
-                .help("check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile in ~/.aws/credentials), and that they are for this endpoint"),
-            (403, _) => DeployError::new(format!("S3 refused to {what} ({said})")).help(format!(
-                "the credentials work but may not {what} in `{bucket}`: check the key's policy (it needs s3:ListBucket, s3:PutObject and s3:DeleteObject)"
-            )),
-            (301, _) | (_, "PermanentRedirect" | "AuthorizationHeaderMalformed") => {
-                DeployError::new(format!("the bucket `{bucket}` is in another region ({said})"))
-                    .help("set `region` under [deploy] to the bucket's region")
-            }
-            _ => DeployError::new(format!("S3 could not {what}: {said}"))
-                .help(format!("the endpoint was {}; run the deploy again if this was passing", self.endpoint)),
-        }
+        failure(self.bucket.name(), &self.endpoint, what, status, body)
     }
 
     fn unreachable(&self, e: ureq::Error) -> DeployError {
@@ -264,6 +237,36 @@ impl Destination for S3 {
     }
 }
 
+/// A failed request in plain words: what went wrong and what to check.
+fn failure(bucket: &str, endpoint: &str, what: &str, status: u16, body: &str) -> DeployError {
+    let code = xml_text(body, "Code").unwrap_or_default();
+    let message = xml_text(body, "Message").unwrap_or_default();
+    let said = if code.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("{code}: {message}")
+    };
+    match (status, code.as_str()) {
+        (_, "NoSuchBucket") | (404, "") => DeployError::new(format!(
+            "the bucket `{bucket}` does not exist at {endpoint}"
+        ))
+        .help("check `bucket`, `endpoint` and `region` under [deploy] in versus.toml, or create the bucket"),
+        (_, "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken" | "ExpiredToken")
+        | (401, _) => DeployError::new(format!("S3 did not accept the credentials ({said})"))
+            .help("check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile in ~/.aws/credentials), and that they are for this endpoint"),
+        (301, _) | (_, "PermanentRedirect" | "AuthorizationHeaderMalformed") => {
+            DeployError::new(format!("the bucket `{bucket}` is in another region ({said})"))
+                .help("set `region` under [deploy] to the bucket's region")
+        }
+        (403, _) => DeployError::new(format!("S3 refused to {what} ({said})")).help(format!(
+            "the credentials work but may not {what} in `{bucket}`: check the key's policy (it needs s3:ListBucket, s3:PutObject and s3:DeleteObject)"
+        )),
+        _ => DeployError::new(format!("S3 could not {what}: {said}")).help(format!(
+            "the endpoint was {endpoint}; run the deploy again if this was passing"
+        )),
+    }
+}
+
 /// The MD5 inside an ETag, when it is one: `"5d41…"` → `5d41…`. Multipart ETags (`…-3`) and
 /// others are not.
 fn etag_md5(etag: &str) -> Option<String> {
@@ -379,6 +382,29 @@ mod tests {
         assert_eq!(profile_credentials(text, "default").unwrap().key(), "A");
         assert!(profile_credentials(text, "broken").is_none());
         assert!(profile_credentials(text, "missing").is_none());
+    }
+
+    #[test]
+    fn s3_errors_say_what_to_check() {
+        let err = |status, code: &str| {
+            let body = format!("<Error><Code>{code}</Code><Message>m</Message></Error>");
+            failure("b", "https://e", "upload a.html", status, &body)
+        };
+        let e = err(403, "InvalidAccessKeyId");
+        assert_eq!(
+            e.message,
+            "S3 did not accept the credentials (InvalidAccessKeyId: m)"
+        );
+        assert!(e.help.unwrap().contains("AWS_ACCESS_KEY_ID"));
+        let e = err(403, "AccessDenied");
+        assert_eq!(e.message, "S3 refused to upload a.html (AccessDenied: m)");
+        assert!(e.help.unwrap().contains("s3:PutObject"));
+        let e = err(301, "PermanentRedirect");
+        assert!(e.message.contains("is in another region"), "{e}");
+        let e = failure("b", "https://e", "list the bucket", 404, "");
+        assert_eq!(e.message, "the bucket `b` does not exist at https://e");
+        let e = err(503, "SlowDown");
+        assert_eq!(e.message, "S3 could not upload a.html: SlowDown: m");
     }
 
     #[test]
