@@ -60,6 +60,8 @@ pub enum DeployKind {
     S3,
     /// A local or mounted folder.
     Folder,
+    /// Anything `rsync` reaches, e.g. a server's folder over SSH.
+    Rsync,
 }
 
 /// One deploy target's keys, as written. Which are required and what is assumed for the rest
@@ -88,10 +90,12 @@ pub struct DeployTarget {
     pub profile: Option<String>,
     // folder
     pub path: Option<String>,
+    // rsync
+    pub destination: Option<String>,
 }
 
 /// Every key a deploy target may have, for "did you mean" hints.
-const DEPLOY_KEYS: [&str; 15] = [
+const DEPLOY_KEYS: [&str; 16] = [
     "target",
     "base_url",
     "keep",
@@ -107,6 +111,7 @@ const DEPLOY_KEYS: [&str; 15] = [
     "path_style",
     "profile",
     "path",
+    "destination",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -334,7 +339,7 @@ fn parse_deploy(
                     ))
                     .in_file(CONFIG_FILE)
                     .at(line, if line > 0 { 1 } else { 0 }, Some(text))
-                    .with_help("valid targets: target = \"git\", \"s3\" or \"folder\""),
+                    .with_help("valid targets: target = \"git\", \"s3\", \"folder\" or \"rsync\""),
                 );
             }
         }

@@ -61,7 +61,7 @@ enum Command {
     Init(InitArgs),
     /// Build, then publish to a target from [deploy] in versus.toml, sending only what changed
     #[command(
-        after_help = "Examples:\n  versus deploy --dry-run     # list every upload, delete and skip; change nothing\n  versus deploy               # the [deploy] target\n  versus deploy staging --yes # [deploy.staging], deleting files gone from the build\n\nTargets: target = \"git\" (remote, branch), \"s3\" (bucket, region, endpoint, prefix),\n\"folder\" (path). See docs/deploy.md."
+        after_help = "Examples:\n  versus deploy --dry-run     # list every upload, delete and skip; change nothing\n  versus deploy               # the [deploy] target\n  versus deploy staging --yes # [deploy.staging], deleting files gone from the build\n\nTargets: target = \"git\" (remote, branch), \"s3\" (bucket, region, endpoint, prefix),\n\"folder\" (path), \"rsync\" (destination). See docs/deploy.md."
     )]
     Deploy(DeployArgs),
 }

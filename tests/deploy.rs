@@ -348,6 +348,72 @@ fn folder_target_writes_only_what_changed_and_deletes_only_with_yes() {
     assert!(mine.exists("content/one.md"));
 }
 
+#[test]
+fn rsync_target_sends_only_changes_and_deletes_emptied_folders_only_with_yes() {
+    if let Err(e) = Command::new("rsync").arg("--version").output() {
+        panic!(
+            "\n\nNOT TESTED: the rsync target's test needs `rsync` ({e}). \
+             Install it with `apt-get install rsync` (.ci/run does).\n\n"
+        );
+    }
+    // A path stands for any destination rsync takes (`user@host:/srv/www` goes over SSH).
+    let site = site("[deploy]\ntarget = \"rsync\"\ndestination = \"served\"\n");
+    let www = site.path("served");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("CNAME"), "docs.example.org\n").unwrap();
+
+    let first = deploy(&site, &[]);
+    first.assert_ok();
+    let mut expected = built(&site);
+    expected.insert("CNAME".into(), b"docs.example.org\n".to_vec());
+    assert_same(
+        &files(&www),
+        &expected,
+        "the destination holds the build and CNAME",
+    );
+
+    let mtime = |p: &str| std::fs::metadata(www.join(p)).unwrap().modified().unwrap();
+    let untouched = mtime("one/index.html");
+    std::thread::sleep(Duration::from_millis(20));
+    site.write("static/notes.txt", "notes, version 2\n");
+    let dry = deploy(&site, &["--dry-run"]);
+    let uploads: Vec<&str> = dry
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("upload"))
+        .collect();
+    assert_eq!(
+        uploads,
+        ["upload  notes.txt  (changed, 17 B)"],
+        "{}",
+        dry.stdout
+    );
+    let run = deploy(&site, &[]);
+    run.assert_ok();
+    assert!(run.stdout.contains(": 1 uploaded"), "{}", run.stdout);
+    assert_eq!(
+        mtime("one/index.html"),
+        untouched,
+        "unchanged files are not sent"
+    );
+    expected = built(&site);
+    expected.insert("CNAME".into(), b"docs.example.org\n".to_vec());
+    assert_same(
+        &files(&www),
+        &expected,
+        "the destination holds the build and CNAME",
+    );
+
+    std::fs::remove_file(site.path("content/two.md")).unwrap();
+    deploy(&site, &[])
+        .assert_ok()
+        .assert_stderr_has("run with --yes to delete");
+    assert!(www.join("two/index.html").exists(), "kept without --yes");
+    deploy(&site, &["--yes"]).assert_ok();
+    assert!(!www.join("two").exists(), "the page's folder went with it");
+    assert!(www.join("CNAME").exists(), "CNAME is kept");
+}
+
 /// `versus deploy` on a terminal (a pseudo-terminal made by util-linux's `script`), with
 /// `answer` typed in.
 fn deploy_on_terminal(site: &Site, answer: &str) -> Run {

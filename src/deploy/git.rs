@@ -39,10 +39,7 @@ impl Git {
                 .into_owned()
         };
         let branch = s.branch.clone().unwrap_or_else(|| "gh-pages".into());
-        let tmp = tempfile::Builder::new()
-            .prefix("versus-deploy-")
-            .tempdir()
-            .map_err(|e| DeployError::new(format!("could not make a temporary folder: {e}")))?;
+        let tmp = super::scratch_dir()?;
         let work = tmp.path().join("site");
         let head = format!("refs/heads/{branch}");
         ui.step(&format!("looking for {branch} on {remote}"));

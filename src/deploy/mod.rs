@@ -13,13 +13,15 @@
 //! 5. [`report`] shows progress, every step for `--dry-run`, and the summary.
 //!
 //! One module per kind of target: [`git`] (runs the `git` binary with the user's own
-//! credentials), [`s3`] (rusty-s3 signing over ureq), [`folder`]. What is not here: building,
+//! credentials), [`s3`] (rusty-s3 signing over ureq), [`folder`], [`rsync`] (runs `rsync`,
+//! over the user's own SSH). What is not here: building,
 //! and anything a host does after receiving the files.
 
 pub mod folder;
 pub mod git;
 pub mod plan;
 pub mod report;
+pub mod rsync;
 pub mod s3;
 
 use std::collections::BTreeMap;
@@ -121,6 +123,7 @@ fn kind_name(kind: DeployKind) -> &'static str {
         DeployKind::Git => "git",
         DeployKind::S3 => "s3",
         DeployKind::Folder => "folder",
+        DeployKind::Rsync => "rsync",
     }
 }
 
@@ -133,6 +136,9 @@ fn example(kind: DeployKind) -> &'static str {
             "for example: target = \"s3\", bucket = \"my-site\", region = \"eu-west-1\""
         }
         DeployKind::Folder => "for example: target = \"folder\", path = \"/var/www/site\"",
+        DeployKind::Rsync => {
+            "for example: target = \"rsync\", destination = \"you@example.org:/var/www/site\""
+        }
     }
 }
 
@@ -189,7 +195,7 @@ fn choose(config: &Config, root: &Path, name: Option<&str>) -> Result<Target, De
     };
     let kind = settings.target.ok_or_else(|| {
         DeployError::new(format!("{section} in versus.toml has no `target`"))
-            .help("set target = \"git\", \"s3\" or \"folder\"")
+            .help("set target = \"git\", \"s3\", \"folder\" or \"rsync\"")
     })?;
     Ok(Target {
         name: key.clone(),
@@ -243,6 +249,13 @@ pub trait Destination: Sync {
         1
     }
     fn upload(&self, file: &LocalFile, bytes: &[u8]) -> Result<(), DeployError>;
+    /// Sends a whole group of files at once, for a target where that is much cheaper than
+    /// one by one (one rsync run instead of one SSH connection per file). `None`: the group
+    /// is sent with [`Destination::upload`].
+    fn upload_group(&self, files: &[&LocalFile]) -> Option<Result<(), DeployError>> {
+        let _ = files;
+        None
+    }
     fn delete(&mut self, paths: &[&str]) -> Result<(), DeployError>;
     /// After the uploads and deletes: git commits and pushes here. Returns a note for the
     /// summary.
@@ -260,6 +273,7 @@ pub fn run(target: &Target, site_dir: &Path, flags: &Flags) -> Result<Summary, D
         DeployKind::Git => Box::new(git::Git::open(target, &ui)?),
         DeployKind::S3 => Box::new(s3::S3::open(target)?),
         DeployKind::Folder => Box::new(folder::Folder::open(target)?),
+        DeployKind::Rsync => Box::new(rsync::Rsync::open(target, site_dir)?),
     };
     let mut local = plan::local_files(site_dir)?;
     for extra in dest.extra_files() {
@@ -342,31 +356,8 @@ fn upload_all(
                 .take_while(|s| plan::rank(&s.path) == rank)
                 .count();
         let batch = &steps[start..end];
-        let next = AtomicUsize::new(0);
-        let failure: Mutex<Option<DeployError>> = Mutex::new(None);
-        let workers = dest.parallelism().clamp(1, batch.len());
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= batch.len() || lock(&failure).is_some() {
-                            return;
-                        }
-                        let step = batch[i];
-                        let file = &local[step.local.expect("uploads come from the build")];
-                        let result = file.read().and_then(|bytes| dest.upload(file, &bytes));
-                        match result {
-                            Ok(()) => bar.advance(&step.path, step.size),
-                            Err(e) => {
-                                lock(&failure).get_or_insert(e);
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let failure = send_group(dest, local, batch, &bar);
+        if let Some(e) = failure {
             bar.abandon();
             let help = match rank {
                 0 => {
@@ -389,6 +380,50 @@ fn upload_all(
     }
     bar.finish();
     Ok(())
+}
+
+/// Sends one group of the plan, on several threads where the target allows; returns the first
+/// failure. After a failure no further upload of the group starts.
+fn send_group(
+    dest: &dyn Destination,
+    local: &[LocalFile],
+    batch: &[&plan::Step],
+    bar: &report::Bar,
+) -> Option<DeployError> {
+    let file = |step: &plan::Step| &local[step.local.expect("uploads come from the build")];
+    let files: Vec<&LocalFile> = batch.iter().map(|s| file(s)).collect();
+    if let Some(result) = dest.upload_group(&files) {
+        if result.is_ok() {
+            for s in batch {
+                bar.advance(&s.path, s.size);
+            }
+        }
+        return result.err();
+    }
+    let next = AtomicUsize::new(0);
+    let failure: Mutex<Option<DeployError>> = Mutex::new(None);
+    let workers = dest.parallelism().clamp(1, batch.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= batch.len() || lock(&failure).is_some() {
+                        return;
+                    }
+                    let step = batch[i];
+                    let f = file(step);
+                    match f.read().and_then(|bytes| dest.upload(f, &bytes)) {
+                        Ok(()) => bar.advance(&step.path, step.size),
+                        Err(e) => {
+                            lock(&failure).get_or_insert(e);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    failure.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -418,6 +453,14 @@ fn invalidate(cmd: &str, root: &Path, changed: &[&str]) -> Result<(), DeployErro
         ))
         .help("check the command under `invalidate` in versus.toml; run it again by hand"))
     }
+}
+
+/// A temporary folder for a target's work (git's clone, rsync's file lists), removed on drop.
+pub(crate) fn scratch_dir() -> Result<tempfile::TempDir, DeployError> {
+    tempfile::Builder::new()
+        .prefix("versus-deploy-")
+        .tempdir()
+        .map_err(|e| DeployError::new(format!("could not make a temporary folder: {e}")))
 }
 
 /// A path from versus.toml, made absolute: relative ones are relative to the site folder.
