@@ -116,7 +116,7 @@ impl Reporter {
         let pb = indicatif::ProgressBar::new(total);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
-                "uploading {bytes}/{total_bytes} {wide_bar} {eta} {wide_msg}",
+                "uploading {decimal_bytes}/{decimal_total_bytes} [{bar:30}] {eta} {wide_msg}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
