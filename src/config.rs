@@ -32,6 +32,7 @@ pub struct Config {
     pub edit_branch: String,
     pub highlight: HighlightConfig,
     pub build: BuildConfig,
+    pub compare: CompareConfig,
     /// Free-form values for templates: `config.extra.*`.
     pub extra: toml::Table,
     /// Where `versus deploy` publishes, read from `deploy_table` by [`Config::parse`].
@@ -138,6 +139,41 @@ pub struct BuildConfig {
     pub fingerprint: bool,
 }
 
+/// `[compare]`: how comparison pages scale with the size of the comparison.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CompareConfig {
+    /// Which pairs of subjects get a page of their own.
+    pub pairs: PairPolicy,
+    /// Rows on one page (features, statements, pages, groups) before a list continues on
+    /// further pages (`…/page/2/`), and the most rows a hub page shows.
+    pub per_page: usize,
+    /// Subject columns a static matrix shows; readers pick others in the comparison view.
+    pub max_columns: usize,
+}
+
+/// Which pairs of subjects get a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PairPolicy {
+    /// Pairs that some page compares (both in its `subjects`).
+    Compared,
+    /// Every pair of subjects with a feature in common.
+    All,
+    /// No pair pages.
+    None,
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        CompareConfig {
+            pairs: PairPolicy::Compared,
+            per_page: 100,
+            max_columns: 12,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -151,6 +187,7 @@ impl Default for Config {
             edit_branch: "main".into(),
             highlight: HighlightConfig::default(),
             build: BuildConfig::default(),
+            compare: CompareConfig::default(),
             extra: toml::Table::new(),
             deploy: DeployConfig::default(),
             deploy_table: toml::Table::new(),
@@ -249,6 +286,7 @@ impl Config {
                 "edit_branch",
                 "highlight",
                 "build",
+                "compare",
                 "extra",
                 "deploy",
                 "minify",
@@ -257,6 +295,9 @@ impl Config {
                 "max_block_bytes",
                 "time_budget_ms",
                 "cache",
+                "pairs",
+                "per_page",
+                "max_columns",
             ]);
             let mut d =
                 Diagnostic::warning(format!("unknown key `{key}` in versus.toml is ignored"))
@@ -283,6 +324,9 @@ impl Config {
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
+        // A page must hold at least one row, and a matrix one column.
+        self.compare.per_page = self.compare.per_page.max(1);
+        self.compare.max_columns = self.compare.max_columns.max(1);
     }
 
     /// The path part of `base_url` without a trailing slash: `""` or `"/docs"`.

@@ -30,11 +30,21 @@ pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
             continue;
         }
         let file = format!("compare/data/{}.json", group.slug);
-        groups.push(json!([group.name, group.slug, group.features.len(), m.url(&format!("/{file}"))]));
+        groups.push(json!([
+            group.name,
+            group.slug,
+            group.features.len(),
+            m.url(&format!("/{file}"))
+        ]));
         let features: Vec<Value> = group
             .features
             .iter()
-            .map(|&f| json!([m.features[f].name, m.url(&m.target_path(Target::Feature(f, 0)))]))
+            .map(|&f| {
+                json!([
+                    m.features[f].name,
+                    m.url(&m.target_path(Target::Feature(f, 0)))
+                ])
+            })
             .collect();
         let cells: Vec<Value> = group
             .features

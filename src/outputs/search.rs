@@ -51,7 +51,7 @@ pub fn file_for_text(model: &Model, pages: &[PageId], kept: &mut Kept) -> (Strin
         return file(model, kept);
     }
     for (t, d) in &mut kept.search_docs {
-        if let Target::Page(p) = t
+        if let Target::Page(p, 0) = t
             && pages.contains(p)
         {
             *d = doc(model, *t).unwrap_or_default();
@@ -82,7 +82,7 @@ pub fn doc(model: &Model, t: Target) -> Option<Vec<u8>> {
     let url = m.url(&m.target_path(t));
     let doc = {
         match t {
-            Target::Page(p) => {
+            Target::Page(p, 0) => {
                 let page = &m.pages[p];
                 let kind = match page.kind {
                     SourceKind::Home => "h",
@@ -114,9 +114,9 @@ pub fn doc(model: &Model, t: Target) -> Option<Vec<u8>> {
                     cap(&page.outline.text, TEXT_CAP),
                 ])
             }
-            Target::Feature(f) => {
+            Target::Feature(f, 0) => {
                 let feat = &m.features[f];
-                let mut keywords = vec![feat.group.clone()];
+                let mut keywords = vec![m.groups[feat.group].name.clone()];
                 keywords.extend(feat.aliases.iter().cloned());
                 json!([
                     feat.name,
@@ -128,7 +128,7 @@ pub fn doc(model: &Model, t: Target) -> Option<Vec<u8>> {
                     "",
                 ])
             }
-            Target::Pair(p) => {
+            Target::Pair(p, 0) => {
                 let pair = &m.pairs[p];
                 let (a, b) = (m.subject_title(pair.a), m.subject_title(pair.b));
                 json!([
@@ -141,7 +141,7 @@ pub fn doc(model: &Model, t: Target) -> Option<Vec<u8>> {
                     "",
                 ])
             }
-            Target::Tag(i) => {
+            Target::Tag(i, 0) => {
                 let tag = &m.tags[i];
                 json!([tag.name, url, "t", "", [], "", ""])
             }
