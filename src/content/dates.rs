@@ -3,7 +3,6 @@
 //! Not for display formatting: templates get the parts they show from the renderer.
 
 use serde::Serialize;
-use serde_json::Value;
 
 /// A date or datetime from front matter, normalised for sorting and for feeds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -12,10 +11,6 @@ pub struct Date {
     pub rfc3339: String,
     /// `2026-09-14`.
     pub ymd: String,
-}
-
-pub(super) fn parse_date_value(v: &Value) -> Option<Date> {
-    parse_date(v.as_str()?)
 }
 
 /// Parses `YYYY-MM-DD` with an optional time (`T` or space) and offset.

@@ -1,82 +1,88 @@
 //! The `features` key of front matter → [`RawRow`]s of [`RawCell`]s, in the order written,
-//! each with the place it was written.
+//! each with the line and column where its key was written.
 //!
 //! Cells are kept as written (a string, a boolean, a table): reading `"yes: note"` as a level
 //! and a note, and every check against subjects and the catalogue, happens in the model.
 
-use serde_json::Value;
-
-use super::front_matter::describe;
-use super::locator::Locator;
+use super::front_matter::Positions;
+use super::tree::{Entry, Node, Tree};
 use super::{RawCell, RawRow, SourceKind};
 use crate::diagnostics::Diagnostic;
 
+/// Reads the value of `features` (its key written at `key_at`). An article's rows are tables
+/// of `subject = cell`; a subject's own rows are single cells about that subject.
 pub(super) fn parse_features(
-    value: &Value,
+    value: &Node,
+    key_at: usize,
     kind: SourceKind,
-    loc: &Locator,
-    features_line: usize,
-    text: &str,
+    pos: &Positions,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<RawRow> {
-    let Value::Object(rows) = value else {
-        diags.push(
+    let Tree::Table(rows) = &value.value else {
+        diags.push(pos.place(
             Diagnostic::error(format!(
                 "`features` must be a table of feature rows, found {}",
-                describe(value)
-            ))
-            .at(features_line, 1, Some(text)),
+                value.describe()
+            )),
+            key_at,
+        ));
+        return Vec::new();
+    };
+    rows.iter()
+        .map(|row| {
+            let (line, column) = pos.line_col(row.at);
+            RawRow {
+                name: row.key.clone(),
+                line,
+                column,
+                cells: cells(row, kind, pos, diags),
+            }
+        })
+        .collect()
+}
+
+fn cells(
+    row: &Entry,
+    kind: SourceKind,
+    pos: &Positions,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RawCell> {
+    let name = &row.key;
+    if kind == SourceKind::Subject {
+        // A subject's own table: one cell per feature, no subject key; it sits at the row.
+        let (line, column) = pos.line_col(row.at);
+        return vec![RawCell {
+            subject: None,
+            value: row.value.to_json(),
+            line,
+            column,
+        }];
+    }
+    let Tree::Table(cells) = &row.value.value else {
+        diags.push(
+            pos.place(
+                Diagnostic::error(format!(
+                    "feature row `{name}` must be a table of subject = cell, found {}",
+                    row.value.describe()
+                )),
+                row.at,
+            )
+            .with_help(format!(
+                "write it as \"{name}\" = {{ django = \"yes\", flask = \"no\" }}"
+            )),
         );
         return Vec::new();
     };
-    let mut out = Vec::with_capacity(rows.len());
-    let mut search_from = features_line;
-    for (name, row) in rows {
-        let row_line = loc.key_line(name, search_from);
-        if row_line > 0 {
-            search_from = row_line;
-        }
-        let mut cells = Vec::new();
-        if kind == SourceKind::Subject {
-            // A subject's own table: one cell per feature, no subject key.
-            let col = loc.key_col(row_line, name);
-            cells.push(RawCell {
-                subject: None,
-                value: row.clone(),
-                line: row_line,
-                column: col,
-            });
-        } else {
-            match row {
-                Value::Object(map) => {
-                    for (subject, cell) in map {
-                        let (l, c) = loc.cell_pos(subject, row_line);
-                        cells.push(RawCell {
-                            subject: Some(subject.clone()),
-                            value: cell.clone(),
-                            line: l,
-                            column: c,
-                        });
-                    }
-                }
-                other => diags.push(
-                    Diagnostic::error(format!(
-                        "feature row `{name}` must be a table of subject = cell, found {}",
-                        describe(other)
-                    ))
-                    .at(row_line, loc.key_col(row_line, name), Some(text))
-                    .with_help(format!(
-                        "write it as \"{name}\" = {{ django = \"yes\", flask = \"no\" }}"
-                    )),
-                ),
+    cells
+        .iter()
+        .map(|cell| {
+            let (line, column) = pos.line_col(cell.at);
+            RawCell {
+                subject: Some(cell.key.clone()),
+                value: cell.value.to_json(),
+                line,
+                column,
             }
-        }
-        out.push(RawRow {
-            name: name.clone(),
-            line: row_line,
-            column: loc.key_col(row_line, name),
-            cells,
-        });
-    }
-    out
+        })
+        .collect()
 }

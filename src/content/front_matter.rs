@@ -2,19 +2,21 @@
 //! YAML between `---`) and read its keys into a typed [`FrontMatter`].
 //!
 //! Each key's type is checked here (a `title` must be a string, `subjects` a list of ids), with
-//! a diagnostic at the key. What a key's value *means* across the site (does the subject
-//! exist, is the level known) is the model's business, not this module's.
+//! a diagnostic at the key. Positions come from the parsers ([`super::tree`]); this module
+//! turns them into lines and columns of the whole file. What a key's value *means* across the
+//! site (does the subject exist, is the level known) is the model's business, not this
+//! module's.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::dates::parse_date_value;
+use super::dates::parse_date;
 use super::features::parse_features;
-use super::locator::Locator;
+use super::tree::{self, Entry, Node, Tree};
 use super::{Format, FrontMatter, Located, Source, SourceKind, kind_of};
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::{Diagnostic, LineIndex, line_col};
 
 /// Splits and parses one file. `file` is relative to the root (for messages).
 pub fn parse_source(
@@ -50,25 +52,12 @@ pub fn parse_source(
         }
         Split::Found {
             format,
-            front_start,
-            front_end,
+            front,
             body_start,
         } => {
-            let front_text = &text[front_start..front_end];
-            let first_line = line_col(&text, front_start).0;
             let mut fm_diags = Vec::new();
-            let mut front = parse_front_matter(front_text, format, kind, &mut fm_diags);
-            front.invalid = fm_diags.iter().any(Diagnostic::is_error);
-            // Positions kept in the front matter are read against the whole file later.
-            front.shift_lines(first_line - 1);
-            for mut d in fm_diags {
-                // Lines are relative to the front matter; make them relative to the file.
-                if d.line > 0 {
-                    let (line, column) = (d.line + first_line - 1, d.column);
-                    d = d.at(line, column, Some(&text));
-                }
-                diags.push(d.in_file(&file));
-            }
+            let front = read_front_matter(&text[..body_start], front, format, kind, &mut fm_diags);
+            diags.extend(fm_diags.into_iter().map(|d| d.in_file(&file)));
             let body_line = line_col(&text, body_start).0;
             (format, front, body_start, body_line)
         }
@@ -94,8 +83,8 @@ enum Split {
     },
     Found {
         format: Format,
-        front_start: usize,
-        front_end: usize,
+        /// The text between the delimiter lines.
+        front: Range<usize>,
         body_start: usize,
     },
 }
@@ -117,8 +106,7 @@ fn split_front_matter(text: &str) -> Split {
         if text[pos..line_end].trim_end() == delimiter {
             return Split::Found {
                 format,
-                front_start,
-                front_end: pos,
+                front: front_start..pos,
                 body_start: line_end,
             };
         }
@@ -127,33 +115,96 @@ fn split_front_matter(text: &str) -> Split {
     Split::Unterminated { format, delimiter }
 }
 
-/// Parses front matter text into the typed keys. Lines in diagnostics are relative to the
-/// front matter text (1 = its first line).
+/// Turns the parsers' byte offsets into diagnostics' lines and columns in the whole file.
+pub(super) struct Positions<'a> {
+    /// The file's text (at least up to the end of the front matter).
+    text: &'a str,
+    /// Where the parsed front matter starts in `text`: parser offsets count from here.
+    base: usize,
+    lines: LineIndex<'a>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str, base: usize) -> Self {
+        Positions {
+            text,
+            base,
+            lines: LineIndex::new(text),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a parser offset.
+    pub fn line_col(&self, at: usize) -> (usize, usize) {
+        self.lines.line_col(self.base + at)
+    }
+
+    /// Where a string value's text starts: past its opening quote, so that a caret points at
+    /// the word (`"flsk"` → `flsk`).
+    fn inside_quotes(&self, at: usize) -> (usize, usize) {
+        let quoted = matches!(self.text.as_bytes().get(self.base + at), Some(b'"' | b'\''));
+        self.line_col(at + usize::from(quoted))
+    }
+
+    /// `d` placed at a parser offset, with the line it points into.
+    pub fn place(&self, d: Diagnostic, at: usize) -> Diagnostic {
+        let (line, column) = self.line_col(at);
+        d.at(line, column, Some(self.text))
+    }
+}
+
+/// Parses front matter text on its own into the typed keys; positions and diagnostics count
+/// lines from the start of `text`.
 pub fn parse_front_matter(
     text: &str,
     format: Format,
     kind: SourceKind,
     diags: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let map = match parse_map(text, format) {
-        Ok(m) => m,
-        Err(d) => {
-            diags.push(*d);
-            return FrontMatter::default();
+    read_front_matter(text, 0..text.len(), format, kind, diags)
+}
+
+/// Parses the front matter at `range` of a file's `text` into the typed keys, with positions
+/// in the whole file. A front matter with errors is marked `invalid`.
+fn read_front_matter(
+    text: &str,
+    range: Range<usize>,
+    format: Format,
+    kind: SourceKind,
+    diags: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let pos = Positions::new(text, range.start);
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let mut fm = match tree::parse(&text[range], format) {
+        Ok(entries) => read_keys(entries, kind, &pos, diags),
+        Err(e) => {
+            let d = Diagnostic::error(e.message);
+            diags.push(match e.at {
+                Some(at) => pos.place(d, at),
+                None => d,
+            });
+            FrontMatter::default()
         }
     };
-    let loc = Locator::new(text);
+    fm.invalid = diags.iter().filter(|d| d.is_error()).count() > errors_before;
+    fm
+}
+
+fn read_keys(
+    entries: Vec<Entry>,
+    kind: SourceKind,
+    pos: &Positions,
+    diags: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     let mut fm = FrontMatter::default();
-    for (key, value) in map {
-        let line = loc.key_line(&key, 0);
+    for Entry { key, at, value } in entries {
         let mut bad = |expected: &str| {
-            diags.push(
+            diags.push(pos.place(
                 Diagnostic::error(format!(
                     "`{key}` must be {expected}, found {}",
-                    describe(&value)
-                ))
-                .at(line, loc.key_col(line, &key), Some(text)),
-            );
+                    value.describe()
+                )),
+                at,
+            ));
         };
         match key.as_str() {
             "title" => match value.as_str() {
@@ -164,7 +215,7 @@ pub fn parse_front_matter(
                 Some(s) => fm.description = Some(s.to_string()),
                 None => bad("a string"),
             },
-            "date" | "updated" => match parse_date_value(&value) {
+            "date" | "updated" => match value.as_str().and_then(parse_date) {
                 Some(d) => {
                     if key == "date" {
                         fm.date = Some(d)
@@ -174,28 +225,28 @@ pub fn parse_front_matter(
                 }
                 None => bad("a date like 2026-09-14 or 2026-09-14T10:00:00Z"),
             },
-            "draft" => match value.as_bool() {
-                Some(b) => fm.draft = b,
-                None => bad("true or false"),
+            "draft" => match &value.value {
+                Tree::Scalar(Value::Bool(b)) => fm.draft = *b,
+                _ => bad("true or false"),
             },
             "tags" => match string_list(&value) {
-                Some(v) => fm.tags = v,
+                Some(v) => fm.tags = v.into_iter().map(|(s, _)| s).collect(),
                 None => bad("a list of strings"),
             },
             "aliases" => match string_list(&value) {
-                Some(v) => fm.aliases = v,
+                Some(v) => fm.aliases = v.into_iter().map(|(s, _)| s).collect(),
                 None => bad("a list of paths"),
             },
             "subjects" => match string_list(&value) {
                 Some(v) => {
                     fm.subjects = v
                         .into_iter()
-                        .map(|id| {
-                            let (l, c) = loc.find_word_after(&id, line);
+                        .map(|(id, at)| {
+                            let (line, column) = pos.inside_quotes(at);
                             Located {
                                 value: id,
-                                line: l,
-                                column: c,
+                                line,
+                                column,
                             }
                         })
                         .collect()
@@ -206,14 +257,14 @@ pub fn parse_front_matter(
                 Some(s) => fm.slug = Some(s.to_string()),
                 None => bad("a string"),
             },
-            "weight" => match value.as_i64() {
-                Some(w) => fm.weight = Some(w),
-                None => bad("an integer"),
+            "weight" => match &value.value {
+                Tree::Scalar(Value::Number(n)) if n.as_i64().is_some() => fm.weight = n.as_i64(),
+                _ => bad("an integer"),
             },
             "website" | "repository" | "license" | "first_release" => {
-                let s = match &value {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
+                let s = match &value.value {
+                    Tree::Scalar(Value::String(s)) => Some(s.clone()),
+                    Tree::Scalar(Value::Number(n)) => Some(n.to_string()),
                     _ => None,
                 };
                 match s {
@@ -227,99 +278,15 @@ pub fn parse_front_matter(
                 }
             }
             "features" => {
-                fm.features_line = line;
-                fm.features = parse_features(&value, kind, &loc, line, text, diags);
+                fm.features_line = pos.line_col(at).0;
+                fm.features = parse_features(&value, at, kind, pos, diags);
             }
             _ => {
-                fm.extra.insert(key, value);
+                fm.extra.insert(key, value.to_json());
             }
         }
     }
     fm
-}
-
-/// Parses front matter into an ordered map, or one diagnostic with the syntax error.
-fn parse_map(text: &str, format: Format) -> Result<IndexMap<String, Value>, Box<Diagnostic>> {
-    if text.trim().is_empty() {
-        return Ok(IndexMap::new());
-    }
-    match format {
-        Format::Toml | Format::None => {
-            let table: toml::Table = toml::from_str(text).map_err(|e| {
-                let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-                let d = Diagnostic::error(format!(
-                    "invalid TOML front matter: {}",
-                    e.message().trim_end()
-                ))
-                .at(line, col, Some(text));
-                Box::new(d)
-            })?;
-            Ok(table
-                .into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect())
-        }
-        Format::Yaml => {
-            // YAML 1.2 booleans only: with YAML 1.1 rules `no`, `on` and `y` turn into
-            // booleans, so `subjects: [on, y]` or a subject called `no` would silently change
-            // meaning between TOML and YAML front matter. `yes`/`no` cells stay level words.
-            let options = serde_saphyr::options! { strict_booleans: true };
-            let value: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-                let (line, col) = e.location().map_or((0, 0), |l| {
-                    yaml_line_col(text, l.line() as usize, l.column() as usize)
-                });
-                let msg = e.to_string();
-                let msg = msg.lines().next().unwrap_or("").trim();
-                let msg = msg.split(" at line ").next().unwrap_or(msg);
-                // The place is printed as file:line:col of the whole file; saphyr's own
-                // "error: line 2 column 7:" counts from the front matter and would disagree.
-                let msg = strip_saphyr_location(msg);
-                Box::new(
-                    Diagnostic::error(format!("invalid YAML front matter: {msg}")).at(
-                        line,
-                        col,
-                        Some(text),
-                    ),
-                )
-            })?;
-            match value {
-                Value::Object(m) => Ok(m.into_iter().collect()),
-                Value::Null => Ok(IndexMap::new()),
-                other => Err(Diagnostic::error(format!(
-                    "YAML front matter must be a mapping of keys, found {}",
-                    describe(&other)
-                ))
-                .at(1, 1, Some(text))
-                .into()),
-            }
-        }
-    }
-}
-
-/// `error: line 2 column 7: unclosed bracket` → `unclosed bracket`.
-fn strip_saphyr_location(msg: &str) -> &str {
-    let m = msg.strip_prefix("error:").unwrap_or(msg).trim_start();
-    match m.strip_prefix("line ") {
-        Some(rest) => match rest.split_once(": ") {
-            Some((loc, tail)) if loc.contains("column") => tail,
-            _ => m,
-        },
-        None => m,
-    }
-}
-
-fn toml_to_json(v: toml::Value) -> Value {
-    match v {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => {
-            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
 }
 
 /// "a string", "a number", ... for messages.
@@ -334,56 +301,16 @@ pub fn describe(v: &Value) -> &'static str {
     }
 }
 
-fn string_list(v: &Value) -> Option<Vec<String>> {
-    match v {
-        Value::Array(items) => items
+/// A list of strings with where each was written; a lone string is a list of one.
+fn string_list(node: &Node) -> Option<Vec<(String, usize)>> {
+    match &node.value {
+        Tree::List(items) => items
             .iter()
-            .map(|i| i.as_str().map(str::to_string))
+            .map(|i| i.as_str().map(|s| (s.to_string(), i.at)))
             .collect(),
-        Value::String(s) => Some(vec![s.clone()]),
+        Tree::Scalar(Value::String(s)) => Some(vec![(s.clone(), node.at)]),
         _ => None,
     }
-}
-
-/// Turns a YAML parser position into ours. YAML counts a lone `\r` as a line break too, so
-/// its line numbers run ahead of the file's `\n` lines when a file holds stray carriage
-/// returns; going through the byte offset keeps the diagnostic on a line that exists.
-fn yaml_line_col(text: &str, line: usize, column: usize) -> (usize, usize) {
-    let mut current = 1;
-    let mut offset = text.len();
-    let mut chars = text.char_indices().peekable();
-    if line <= 1 {
-        offset = 0;
-    } else {
-        while let Some((_, c)) = chars.next() {
-            let is_break = match c {
-                '\n' => true,
-                '\r' => {
-                    if let Some(&(_, '\n')) = chars.peek() {
-                        chars.next();
-                    }
-                    true
-                }
-                _ => false,
-            };
-            if is_break {
-                current += 1;
-                if current == line {
-                    offset = chars.peek().map_or(text.len(), |&(j, _)| j);
-                    break;
-                }
-            }
-        }
-    }
-    // Columns count characters from 1; stay on the line.
-    let rest = &text[offset..];
-    let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
-    let skip: usize = rest[..line_len]
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(char::len_utf8)
-        .sum();
-    line_col(text, offset + skip)
 }
 
 #[cfg(test)]
@@ -467,6 +394,128 @@ mod tests {
         assert_eq!(s.front.features.len(), 1);
         let (s, _) = parse("---\ntitle: T\nsubjects: ['']\nfeatures:\n  F: { '': yes }\n---\n");
         assert_eq!(s.front.subjects.len(), 1);
+    }
+
+    /// `(line, column)` of the `n`th (from 0) `needle` in `text`.
+    fn at(text: &str, needle: &str, n: usize) -> (usize, usize) {
+        let off = text.match_indices(needle).nth(n).expect(needle).0;
+        line_col(text, off)
+    }
+
+    /// Every row, cell and subject of `s` with its position, for comparing layouts.
+    fn places(s: &Source) -> Vec<(String, usize, usize)> {
+        let subjects = s
+            .front
+            .subjects
+            .iter()
+            .map(|l| (format!("subject {}", l.value), l.line, l.column));
+        let rows = s.front.features.iter().flat_map(|r| {
+            std::iter::once((format!("row {}", r.name), r.line, r.column)).chain(
+                r.cells.iter().map(move |c| {
+                    let who = c.subject.as_deref().unwrap_or("-");
+                    (format!("cell {}/{who}", r.name), c.line, c.column)
+                }),
+            )
+        });
+        subjects.chain(rows).collect()
+    }
+
+    fn expect(text: &str, want: &[(&str, &str, usize)]) -> Vec<(String, usize, usize)> {
+        want.iter()
+            .map(|(what, needle, n)| {
+                let (l, c) = at(text, needle, *n);
+                (what.to_string(), l, c)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn toml_positions_come_from_the_parser_in_every_layout() {
+        // Escaped keys, a row written over several lines (TOML 1.1), a sub-table, a dotted
+        // key, quoted and bare cell keys, a comment holding a decoy `x =`.
+        let text = "+++\ntitle = \"T\"\nsubjects = [\"x\",\n  'y']\n\n[features]\n\
+            \"The \\\"fast\\\" path\" = { x = \"yes\", \"y\" = \"no\" }\n\
+            \"caf\\u00e9\" = {\n  # x = \"decoy\"\n  x = 1,\n  y = 2,\n}\n\
+            plain.dotted = { x = true }\n\n[features.\"Sub table\"]\n  x = \"yes\"\n'y' = { support = \"no\" }\n+++\n";
+        let (s, d) = parse(text);
+        assert!(d.is_empty(), "{d:?}");
+        let want = expect(
+            text,
+            &[
+                ("subject x", "x\",", 0),
+                ("subject y", "y']", 0),
+                ("row The \"fast\" path", "\"The", 0),
+                ("cell The \"fast\" path/x", "x = \"yes\"", 0),
+                ("cell The \"fast\" path/y", "\"y\" = \"no\"", 0),
+                ("row café", "\"caf", 0),
+                ("cell café/x", "x = 1", 0),
+                ("cell café/y", "y = 2", 0),
+                ("row plain", "plain", 0),
+                ("cell plain/dotted", "dotted", 0),
+                ("row Sub table", "\"Sub table\"", 0),
+                ("cell Sub table/x", "x = \"yes\"", 1),
+                ("cell Sub table/y", "'y' =", 0),
+            ],
+        );
+        assert_eq!(places(&s), want);
+        assert_eq!(s.front.features_line, 6);
+    }
+
+    #[test]
+    fn yaml_positions_come_from_the_parser_in_every_layout() {
+        let text = "---\ntitle: T\nsubjects:\n  - x\n  - \"y\"\nfeatures:\n  \
+            \"The \\\"fast\\\" path\": { x: \"yes\", 'y': no }\n  \
+            \"caf\\u00e9\":\n    # x: decoy\n    x: 1\n    y: &two 2\n  \
+            Block row:\n    x: *two\n---\n";
+        let (s, d) = parse(text);
+        assert!(d.is_empty(), "{d:?}");
+        let want = expect(
+            text,
+            &[
+                ("subject x", "x\n", 0),
+                ("subject y", "y\"", 0),
+                ("row The \"fast\" path", "\"The", 0),
+                ("cell The \"fast\" path/x", "x: \"yes\"", 0),
+                ("cell The \"fast\" path/y", "'y'", 0),
+                ("row café", "\"caf", 0),
+                ("cell café/x", "x: 1", 0),
+                ("cell café/y", "y: &two", 0),
+                ("row Block row", "Block row", 0),
+                ("cell Block row/x", "x: *two", 0),
+            ],
+        );
+        assert_eq!(places(&s), want);
+        assert_eq!(s.front.features_line, 6);
+        assert_eq!(s.front.features[2].cells[0].value, Value::from(2));
+    }
+
+    #[test]
+    fn subject_tables_put_the_cell_at_the_row() {
+        let mut d = Vec::new();
+        let text = "---\ntitle: X\nfeatures:\n  \"caf\\u00e9\": yes\n---\n";
+        let s = parse_source(
+            PathBuf::from("content/subjects/x.md"),
+            "subjects/x.md".into(),
+            text.into(),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let row = &s.front.features[0];
+        assert_eq!((row.line, row.column), (4, 3));
+        assert_eq!((row.cells[0].line, row.cells[0].column), (4, 3));
+        assert_eq!(row.cells[0].value, Value::from("yes"));
+    }
+
+    #[test]
+    fn type_errors_point_at_the_key_in_yaml_and_in_rows() {
+        let (_, d) = parse("---\ntitle: T\n\"we\\u00efght\": 1\n  \nweight: heavy\n---\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (5, 1), "{d:?}");
+        assert_eq!(d[0].source_line.as_deref(), Some("weight: heavy"));
+        let (_, d) = parse("+++\nsubjects = [\"x\"]\n[features]\n  \"R\\u00f6w\" = \"yes\"\n+++\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (4, 3), "{d:?}");
+        assert!(d[0].message.contains("`Röw` must be a table"), "{d:?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod dates;
 mod features;
 mod front_matter;
 mod load;
-mod locator;
+mod tree;
 
 use std::path::PathBuf;
 
@@ -154,27 +154,6 @@ pub struct FrontMatter {
     /// just be unreadable, so later stages should not report them as missing too.
     pub invalid: bool,
     pub extra: IndexMap<String, Value>,
-}
-
-impl FrontMatter {
-    /// Moves every kept position down by `by` lines (0 = unknown stays 0).
-    fn shift_lines(&mut self, by: usize) {
-        let shift = |line: &mut usize| {
-            if *line > 0 {
-                *line += by;
-            }
-        };
-        shift(&mut self.features_line);
-        for s in &mut self.subjects {
-            shift(&mut s.line);
-        }
-        for row in &mut self.features {
-            shift(&mut row.line);
-            for cell in &mut row.cells {
-                shift(&mut cell.line);
-            }
-        }
-    }
 }
 
 /// Classifies a path relative to `content/`.

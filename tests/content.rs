@@ -1,0 +1,99 @@
+//! Reading content as an author sees it: where versus says a statement was made (feature keys
+//! with escapes, in TOML and YAML alike).
+
+mod common;
+
+use common::Site;
+
+/// 1-based `line:col` of the `n`th (from 0) `needle` in `text`, counting columns in
+/// characters as versus does.
+fn nth_pos(text: &str, needle: &str, n: usize) -> String {
+    let at = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("no {needle:?} #{n} in text"))
+        .0;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    format!("{line}:{col}")
+}
+
+fn subjects() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("content/subjects/x.md", "+++\ntitle = \"Ex\"\n+++\n"),
+        ("content/subjects/y.md", "+++\ntitle = \"Why\"\n+++\n"),
+    ]
+}
+
+/// Builds a site where `first.md` and `second.md` disagree about `x` on both features, then
+/// checks that each conflict warning points at the cell in `second.md` and names the cell in
+/// `first.md`, and that the subject page says which line each statement is on.
+fn conflicts_point_at_escaped_keys(first: &str, second: &str, x_cell: &str) {
+    let mut files = subjects();
+    files.push(("content/articles/first.md", first));
+    files.push(("content/articles/second.md", second));
+    let site = Site::new(&files);
+    let run = site.run(&["build"]);
+    run.assert_ok();
+    for (feature, nth) in [("The \"fast\" path", 0), ("café", 1)] {
+        // The `nth` cell for `x` in each file: one per feature row.
+        let at2 = nth_pos(second, x_cell, nth);
+        let at1 = nth_pos(first, x_cell, nth);
+        run.assert_diag(
+            "warning",
+            &format!("content/articles/second.md:{at2}"),
+            &format!(
+                "conflict: `{feature}` is `no` for x here, but `yes` in content/articles/first.md:{at1}"
+            ),
+        );
+        // The subject page lists both statements with the line each was made on.
+        let doc = site.html("site/subjects/x/index.html");
+        let sel = scraper::Selector::parse("ul.statements a[title]").unwrap();
+        let titles: Vec<String> = doc
+            .select(&sel)
+            .filter_map(|a| a.value().attr("title").map(str::to_string))
+            .collect();
+        for (title, at) in [("First", &at1), ("Second", &at2)] {
+            let line = at.split(':').next().unwrap();
+            let want = format!("Said in “{title}”, line {line}");
+            assert!(titles.contains(&want), "no {want:?} in {titles:#?}");
+        }
+    }
+    assert!(!run.stderr.contains(":0:0"), "{}", run.stderr);
+}
+
+#[test]
+fn toml_keys_with_escapes_keep_their_line_and_column() {
+    const FIRST: &str = "+++\ntitle = \"First\"\nsubjects = [\"x\", \"y\"]\n\n[features]\n\"The \\\"fast\\\" path\" = { x = \"yes\", y = \"no\" }\n\"caf\\u00e9\" = { x = \"yes\" }\n+++\nText.\n";
+    const SECOND: &str = "+++\ntitle = \"Second\"\nsubjects = [\"x\"]\n\n[features]\n# A comment line moves the rows down.\n\"The \\\"fast\\\" path\" = {   x = \"no\" }\n  \"caf\\u00e9\" = { x = \"no\" }\n+++\nText.\n";
+    conflicts_point_at_escaped_keys(FIRST, SECOND, "x = ");
+}
+
+#[test]
+fn yaml_keys_with_escapes_keep_their_line_and_column() {
+    const FIRST: &str = "---\ntitle: First\nsubjects: [x, y]\nfeatures:\n  \"The \\\"fast\\\" path\": { x: \"yes\", y: \"no\" }\n  \"caf\\u00e9\": { x: \"yes\" }\n---\nText.\n";
+    const SECOND: &str = "---\ntitle: Second\nsubjects:\n  - x\nfeatures:\n  # A comment line moves the rows down.\n  \"The \\\"fast\\\" path\":\n    x: \"no\"\n  \"caf\\u00e9\": {x: \"no\"}\n---\nText.\n";
+    conflicts_point_at_escaped_keys(FIRST, SECOND, "x: ");
+}
+
+#[test]
+fn the_statement_line_of_an_escaped_row_is_its_own() {
+    // Before positions came from the parser, the row below could not be found in the text and
+    // the feature page said "line 0".
+    const A: &str = "+++\ntitle = \"A\"\nsubjects = [\"x\"]\n\n[features]\n\"Tab\\tkey\" = { x = \"partial: mostly\" }\n+++\n";
+    let mut files = subjects();
+    files.push(("content/articles/a.md", A));
+    let site = Site::new(&files);
+    site.run(&["build"]).assert_ok();
+    let doc = site.html("site/subjects/x/index.html");
+    let sel = scraper::Selector::parse("ul.statements a[title]").unwrap();
+    let titles: Vec<&str> = doc
+        .select(&sel)
+        .filter_map(|a| a.value().attr("title"))
+        .collect();
+    assert_eq!(titles, ["Said in “A”, line 6"]);
+}
