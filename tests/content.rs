@@ -1,9 +1,9 @@
 //! Reading content as an author sees it: where versus says a statement was made (feature keys
-//! with escapes, in TOML and YAML alike).
+//! with escapes, in TOML and YAML alike), and the order dated articles come in.
 
 mod common;
 
-use common::Site;
+use common::{Site, texts};
 
 /// 1-based `line:col` of the `n`th (from 0) `needle` in `text`, counting columns in
 /// characters as versus does.
@@ -96,4 +96,53 @@ fn the_statement_line_of_an_escaped_row_is_its_own() {
         .filter_map(|a| a.value().attr("title"))
         .collect();
     assert_eq!(titles, ["Said in “A”, line 6"]);
+}
+
+#[test]
+fn dated_articles_sort_by_the_instant_whatever_the_time_zone() {
+    // Newest first. As text, "…T10:00:00+02:00" sorts after "…T09:00:00Z", but it is an hour
+    // earlier; a date alone is midnight UTC, so it is older than 00:30 UTC the same day.
+    let mut files = subjects();
+    let articles = [
+        ("paris", "2026-09-14T10:00:00+02:00"),  // 08:00 UTC
+        ("london", "2026-09-14T09:00:00Z"),      // 09:00 UTC
+        ("dateonly", "2026-09-14"),              // 00:00 UTC
+        ("azores", "2026-09-13T23:30:00-01:00"), // 00:30 UTC on the 14th
+        ("spaced", "2026-09-14 08:30"),          // 08:30 UTC: no offset means UTC
+    ];
+    let texts_owned: Vec<(String, String)> = articles
+        .iter()
+        .map(|(name, date)| {
+            (
+                format!("content/articles/{name}.md"),
+                format!("---\ntitle: {name}\ndate: \"{date}\"\n---\nText.\n"),
+            )
+        })
+        .collect();
+    for (p, t) in &texts_owned {
+        files.push((p, t));
+    }
+    // A TOML datetime value (unquoted) takes part too: 07:00 UTC.
+    files.push((
+        "content/articles/toml.md",
+        "+++\ntitle = \"toml\"\ndate = 2026-09-14T09:00:00+02:00\n+++\nText.\n",
+    ));
+    let site = Site::new(&files);
+    site.run(&["build"]).assert_ok();
+    let want = ["london", "spaced", "paris", "toml", "azores", "dateonly"];
+    let home = site.html("site/index.html");
+    assert_eq!(
+        texts(&home, "ul.cards li.card h3 a[href^=\"/articles/\"]"),
+        want
+    );
+    // The feed lists them in the same order.
+    let feed = site.read("site/atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .collect();
+    assert_eq!(titles, want);
 }

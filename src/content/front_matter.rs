@@ -519,6 +519,26 @@ mod tests {
     }
 
     #[test]
+    fn toml_datetime_values_are_dates() {
+        for (value, want) in [
+            ("2026-09-14", "2026-09-14T00:00:00Z"),
+            ("2026-09-14T10:00:00Z", "2026-09-14T10:00:00Z"),
+            ("2026-09-14 10:00", "2026-09-14T10:00:00Z"),
+            ("2026-09-14T10:00:00.5-07:00", "2026-09-14T10:00:00-07:00"),
+        ] {
+            let (s, d) = parse(&format!(
+                "+++\ndate = {value}\nupdated = \"{value}\"\n+++\n"
+            ));
+            assert!(d.is_empty(), "{value}: {d:?}");
+            assert_eq!(s.front.date.unwrap().rfc3339, want, "{value}");
+            assert_eq!(s.front.updated.unwrap().rfc3339, want, "{value}");
+        }
+        let (_, d) = parse("+++\ndate = 10:00:00\n+++\n");
+        assert_eq!((d.len(), d[0].line, d[0].column), (1, 2, 1), "{d:?}");
+        assert!(d[0].message.contains("`date` must be a date"), "{d:?}");
+    }
+
+    #[test]
     fn unterminated_front_matter() {
         let (_, d) = parse("+++\ntitle = \"T\"\n");
         assert_eq!(d.len(), 1);
