@@ -3,24 +3,7 @@
 
 mod common;
 
-use common::{Site, texts};
-
-/// 1-based `line:col` of the `n`th (from 0) `needle` in `text`, counting columns in
-/// characters as versus does.
-fn nth_pos(text: &str, needle: &str, n: usize) -> String {
-    let at = text
-        .match_indices(needle)
-        .nth(n)
-        .unwrap_or_else(|| panic!("no {needle:?} #{n} in text"))
-        .0;
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-        .chars()
-        .count()
-        + 1;
-    format!("{line}:{col}")
-}
+use common::{Site, pos_of_nth, texts};
 
 fn subjects() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -41,8 +24,8 @@ fn conflicts_point_at_escaped_keys(first: &str, second: &str, x_cell: &str) {
     run.assert_ok();
     for (feature, nth) in [("The \"fast\" path", 0), ("café", 1)] {
         // The `nth` cell for `x` in each file: one per feature row.
-        let at2 = nth_pos(second, x_cell, nth);
-        let at1 = nth_pos(first, x_cell, nth);
+        let at2 = pos_of_nth(second, x_cell, nth);
+        let at1 = pos_of_nth(first, x_cell, nth);
         run.assert_diag(
             "warning",
             &format!("content/articles/second.md:{at2}"),
@@ -83,7 +66,7 @@ fn yaml_keys_with_escapes_keep_their_line_and_column() {
 #[test]
 fn the_statement_line_of_an_escaped_row_is_its_own() {
     // Before positions came from the parser, the row below could not be found in the text and
-    // the feature page said "line 0".
+    // the subject page said "line 0".
     const A: &str = "+++\ntitle = \"A\"\nsubjects = [\"x\"]\n\n[features]\n\"Tab\\tkey\" = { x = \"partial: mostly\" }\n+++\n";
     let mut files = subjects();
     files.push(("content/articles/a.md", A));
