@@ -4,8 +4,19 @@
 //! What comes out is a flat list of [`Source`]s plus the non-Markdown files to copy
 //! ([`Asset`]) and the text of `features.toml`. Nothing here knows about other files: whether a
 //! subject id exists or a link resolves is decided by [`crate::model`]. Every problem is a
-//! [`Diagnostic`] with file, line and column, and a file with problems is still returned as far
-//! as it could be read, so that later stages can report their problems too.
+//! [`Diagnostic`](crate::diagnostics::Diagnostic) with file, line and column, and a file with
+//! problems is still returned as far as it could be read, so that later stages can report
+//! their problems too.
+//!
+//! | file | does |
+//! |---|---|
+//! | `load.rs` | the walk ([`load`]) and the preview's file-by-file update ([`reload`]) |
+//! | `front_matter.rs` | one file's text → [`Source`]: split, then each key typed and checked |
+//! | `tree.rs` | TOML or YAML text → values with the positions the parsers give |
+//! | `features.rs` | the `features` key → [`RawRow`]s and [`RawCell`]s |
+//! | `dates.rs` | `date` and `updated` → [`Date`], ordered by instant |
+//!
+//! This module holds the types the rest of the pipeline reads.
 
 mod dates;
 mod features;
