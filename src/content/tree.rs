@@ -139,13 +139,9 @@ fn toml_node(value: toml::Spanned<DeValue<'_>>) -> Result<Node, SyntaxError> {
         }
         DeValue::Boolean(b) => Tree::Scalar(Value::Bool(b)),
         DeValue::Datetime(d) => Tree::Scalar(Value::String(d.to_string())),
-        DeValue::Array(items) => Tree::List(
-            items
-                .iter()
-                .cloned()
-                .map(toml_node)
-                .collect::<Result<_, _>>()?,
-        ),
+        DeValue::Array(items) => {
+            Tree::List(items.into_iter().map(toml_node).collect::<Result<_, _>>()?)
+        }
         DeValue::Table(t) => Tree::Table(toml_entries(t)?),
     };
     Ok(Node { at, value })
@@ -177,22 +173,17 @@ fn parse_yaml(text: &str) -> Result<Vec<Entry>, SyntaxError> {
             at: e.location().map(|l| yaml_offset(text, &l)),
         }
     })?;
+    let root = yaml_node(text, root);
     match root.value {
-        Yaml::Table(_) => match yaml_node(text, root).value {
-            Tree::Table(entries) => Ok(entries),
-            _ => unreachable!("a YAML table converts to a table"),
-        },
-        Yaml::Scalar(Value::Null) => Ok(Vec::new()),
-        other => {
-            let found = yaml_node(text, Spanned::new(other, root.referenced, root.defined));
-            Err(SyntaxError {
-                message: format!(
-                    "YAML front matter must be a mapping of keys, found {}",
-                    found.describe()
-                ),
-                at: Some(0),
-            })
-        }
+        Tree::Table(entries) => Ok(entries),
+        Tree::Scalar(Value::Null) => Ok(Vec::new()),
+        _ => Err(SyntaxError {
+            message: format!(
+                "YAML front matter must be a mapping of keys, found {}",
+                root.describe()
+            ),
+            at: Some(0),
+        }),
     }
 }
 
