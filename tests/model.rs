@@ -609,18 +609,9 @@ fn site_with(extra: &[(&'static str, &'static str)]) -> Site {
     Site::new(&files)
 }
 
-/// 1-based (line, column) of the first `needle` in `text`, as versus counts them.
+/// 1-based `line:col` of the first `needle` in `text`, as versus counts them.
 fn pos_of(text: &str, needle: &str) -> String {
-    let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"));
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-        .chars()
-        .count()
-        + 1;
-    format!("{line}:{col}")
+    common::pos_of_nth(text, needle, 0)
 }
 
 #[test]

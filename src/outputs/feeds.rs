@@ -71,9 +71,9 @@ pub fn last_change(model: &Model, p: PageId) -> Option<&Date> {
     front.updated.as_ref().or(front.date.as_ref())
 }
 
-/// Orders dates by their instant where the offsets agree (the common case), else by text.
+/// Orders dates by the instant they denote (see [`Date`]'s `Ord`).
 pub fn date_cmp(a: &Date, b: &Date) -> std::cmp::Ordering {
-    a.rfc3339.cmp(&b.rfc3339)
+    a.cmp(b)
 }
 
 /// Articles with a `date`, newest first, at most [`FEED_MAX_ENTRIES`].

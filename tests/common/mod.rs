@@ -110,6 +110,23 @@ impl Run {
     }
 }
 
+/// 1-based `line:col` of the `n`th (from 0) `needle` in `text`, counting columns in characters
+/// as versus does: what a diagnostic about that spot prints after the file name.
+pub fn pos_of_nth(text: &str, needle: &str, n: usize) -> String {
+    let at = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("no {needle:?} #{n} in text"))
+        .0;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    format!("{line}:{col}")
+}
+
 /// Texts of all elements matching a CSS selector.
 pub fn texts(doc: &scraper::Html, selector: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).expect("selector");
