@@ -268,11 +268,7 @@ impl Model {
         // An outline scanned earlier (the preview server keeps them) is used as it is.
         let outlines: Vec<Outline> = sources
             .par_iter_mut()
-            .map(|s| {
-                s.outline
-                    .take()
-                    .unwrap_or_else(|| markdown::outline(s.body()))
-            })
+            .map(|s| s.outline.take().unwrap_or_else(|| markdown::outline_of(s)))
             .collect();
         let mut seen_paths: HashMap<String, PageId> = HashMap::new();
         for (source, outline) in sources.into_iter().zip(outlines) {

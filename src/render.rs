@@ -399,6 +399,7 @@ impl<'m> Renderer<'m> {
                 resolve_link: &resolve,
                 subject_label: &label,
                 highlighter: self.highlighter,
+                reserved_ids: crate::theme::reserved_ids(page.kind),
             },
         );
         for w in &rendered.warnings {

@@ -435,7 +435,7 @@ impl Builder {
             let outline = source
                 .outline
                 .take()
-                .unwrap_or_else(|| crate::markdown::outline(source.body()));
+                .unwrap_or_else(|| crate::markdown::outline_of(&source));
             let page = &mut state.site.model.pages[p];
             undo.push((
                 p,
@@ -620,7 +620,7 @@ fn body_only(m: &Model, p: PageId, new: &Source) -> bool {
     let outline = match &new.outline {
         Some(o) => o,
         None => {
-            scanned = crate::markdown::outline(new.body());
+            scanned = crate::markdown::outline_of(new);
             &scanned
         }
     };
