@@ -818,10 +818,9 @@ impl Model {
         if dest.is_empty() {
             return Resolved::External;
         }
-        let (path_part, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(a)),
-            None => (dest, None),
-        };
+        // Percent-decoded, so `my%20file.md` names `my file.md` (issue 15).
+        let (path_part, anchor) = markdown::split_dest(dest);
+        let (path_part, anchor) = (path_part.as_ref(), anchor.as_deref());
         if path_part.is_empty() {
             let anchor = anchor.unwrap_or("");
             if !anchor.is_empty()
