@@ -5,10 +5,15 @@
 //! on their way out when `[build] minify = true`.
 //!
 //! Every absolute URL comes from [`Model::permalink`], so `--base-url` reaches all of them.
+//! Where the URL must be a URI, not an IRI (the sitemap protocol, canonical and `og:url`
+//! links), [`permalink_uri`] percent-encodes it; feeds keep the IRI, because an entry's
+//! `<id>` must never change once readers have seen it.
 //! This module makes bytes from the model; it does not write files (the caller's `emit` does)
 //! and it does not render templates.
 
 use std::collections::{BTreeMap, HashMap};
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::content::{Date, SourceKind};
 use crate::diagnostics::Diagnostic;
@@ -20,6 +25,33 @@ pub const SITEMAP_MAX_URLS: usize = 50_000;
 
 /// Entries per feed: feed readers poll the newest; the rest would only make every poll bigger.
 pub const FEED_MAX_ENTRIES: usize = 50;
+
+/// What a URI path may not hold as it is (RFC 3986): besides non-ASCII (always encoded),
+/// spaces, controls, double quotes, angle brackets, backslash, caret, backtick, braces and
+/// the vertical bar. `%` stays, so a base path written encoded is not
+/// encoded twice; `/ ? #` stay, as separators.
+const NOT_IN_URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// [`Model::permalink`] as a URI: the path percent-encoded as UTF-8, `/ünï/` → `/%C3%BCn%C3%AF/`.
+/// The origin is `base_url`'s as written (an international domain belongs there in its
+/// `xn--` form).
+pub fn permalink_uri(model: &Model, path: &str) -> String {
+    let origin = crate::model::origin_of(&model.config.base_url);
+    format!(
+        "{origin}{}",
+        utf8_percent_encode(&model.url(path), NOT_IN_URI)
+    )
+}
 
 /// Every generated hosting file (output path → bytes), plus errors found in `aliases`.
 pub fn extra_files(model: &Model) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
@@ -110,7 +142,7 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
         );
         for (path, lastmod) in chunk {
             s.push_str("  <url><loc>");
-            s.push_str(&xml_escape(&model.permalink(path)));
+            s.push_str(&xml_escape(&permalink_uri(model, path)));
             s.push_str("</loc>");
             if let Some(d) = lastmod {
                 s.push_str("<lastmod>");
@@ -133,7 +165,7 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
     for (i, chunk) in entries.chunks(max).enumerate() {
         let name = format!("sitemap-{}.xml", i + 1);
         index.push_str("  <sitemap><loc>");
-        index.push_str(&xml_escape(&model.permalink(&format!("/{name}"))));
+        index.push_str(&xml_escape(&permalink_uri(model, &format!("/{name}"))));
         index.push_str("</loc>");
         if let Some(d) = chunk
             .iter()
@@ -156,7 +188,7 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
 fn robots(model: &Model) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        model.permalink("/sitemap.xml")
+        permalink_uri(model, "/sitemap.xml")
     )
 }
 
@@ -390,7 +422,7 @@ fn alias_path(alias: &str) -> Option<String> {
 fn redirect_page(model: &Model, p: PageId) -> String {
     let page = &model.pages[p];
     let url = crate::markdown::escape_attr(&model.url(&page.path));
-    let canonical = crate::markdown::escape_attr(&model.permalink(&page.path));
+    let canonical = crate::markdown::escape_attr(&permalink_uri(model, &page.path));
     let title = crate::markdown::escape_attr(&page.title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\

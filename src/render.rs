@@ -137,7 +137,7 @@ impl<'m> Renderer<'m> {
         let path = m.target_path(target);
         ctx.insert("current_url", &m.url(&path));
         ctx.insert("current_path", &path);
-        ctx.insert("permalink", &m.permalink(&path));
+        ctx.insert("permalink", &crate::hosting::permalink_uri(m, &path));
         match self.tera.render(template, &ctx) {
             Ok(html) => (Some(RenderedTarget { target, path, html }), diags),
             Err(e) => {
@@ -419,7 +419,10 @@ impl<'m> Renderer<'m> {
         let mut v = summary(m, p);
         let obj = v.as_object_mut().expect("summary is an object");
         obj.insert("kind".into(), json!(page.kind));
-        obj.insert("permalink".into(), json!(m.permalink(&page.path)));
+        obj.insert(
+            "permalink".into(),
+            json!(crate::hosting::permalink_uri(m, &page.path)),
+        );
         obj.insert("toc".into(), toc(&page.outline.headings));
         obj.insert("table".into(), table);
         obj.insert("extra".into(), json!(front.extra));
@@ -758,7 +761,7 @@ fn virtual_page(title: &str, description: &str, path: &str, m: &Model) -> Value 
         "description": if description.is_empty() { Value::Null } else { json!(description) },
         "url": m.url(path),
         "path": path,
-        "permalink": m.permalink(path),
+        "permalink": crate::hosting::permalink_uri(m, path),
         "content": "",
         "toc": [],
         "breadcrumbs": virtual_breadcrumbs(title, path, m),
