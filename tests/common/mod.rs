@@ -294,24 +294,11 @@ pub fn links(doc: &scraper::Html) -> Vec<String> {
     out
 }
 
-/// Decodes `%XX` escapes in a URL path.
+/// Decodes `%XX` escapes in a URL path (malformed ones stay as written).
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Checks every internal link of a built site: each root-relative or relative `href`/`src`
