@@ -1,5 +1,6 @@
 //! `versus check`'s link checker: every `href`, `src`, `srcset` and `poster` in the rendered
-//! HTML must land on a file the build writes, and every `#anchor` on an `id` in that file. It
+//! HTML must land on a file the build writes, and every `#anchor` on an `id` in that file; and
+//! no `id` may be on two elements of one page (a link to it would reach only the first). It
 //! works on the output, not the Markdown, so links that templates make are checked too, and
 //! links are resolved the way a static host serves them (under the base path, `dir/` →
 //! `dir/index.html`).
@@ -79,6 +80,8 @@ pub fn run(
 pub struct Scanned {
     pub ids: HashSet<String>,
     pub links: Vec<String>,
+    /// `id` values on more than one element, each once, in page order.
+    pub duplicate_ids: Vec<String>,
 }
 
 /// Tokenizes HTML (WHATWG rules, with script/style contents skipped) and keeps ids and links.
@@ -96,8 +99,11 @@ pub fn scan(html: &[u8]) -> Scanned {
                 .get(name)
                 .map(|v| String::from_utf8_lossy(&v.value).into_owned())
         };
-        if let Some(id) = attr(b"id") {
-            out.ids.insert(id);
+        if let Some(id) = attr(b"id")
+            && !out.ids.insert(id.clone())
+            && !out.duplicate_ids.contains(&id)
+        {
+            out.duplicate_ids.push(id);
         }
         if &*tag.name == b"a"
             && let Some(name) = attr(b"name")
@@ -169,6 +175,9 @@ impl Collector {
         pages.sort_by(|a, b| a.0.cmp(b.0));
         for (page_out, scanned) in pages {
             let page_url = format!("{base_path}/{}", page_out.trim_end_matches("index.html"));
+            for id in &scanned.duplicate_ids {
+                diags.push(duplicate_id(model, &by_output, page_out, &page_url, id));
+            }
             let page_dir = match page_out.rfind('/') {
                 Some(i) => &page_out[..i],
                 None => "",
@@ -336,9 +345,36 @@ fn broken(
     }
 }
 
-/// Decodes `%XX` escapes; a link with a malformed escape is looked up as written.
+/// A warning about an id on two or more elements of one output page. Body headings and
+/// footnotes never take an id of the default theme's templates (see
+/// [`crate::theme::reserved_ids`]), so what is left comes from raw HTML in the body or from a
+/// custom template.
+fn duplicate_id(
+    model: &Model,
+    by_output: &HashMap<String, Target>,
+    page_out: &str,
+    page_url: &str,
+    id: &str,
+) -> Diagnostic {
+    let d = Diagnostic::warning(format!(
+        "duplicate id `{id}` on {page_url}: a link to #{id} reaches only the first element with it"
+    ))
+    .in_file(page_out)
+    .with_help("give one of them another id (`## Heading {#other-id}` for a heading)");
+    match by_output.get(page_out) {
+        Some(Target::Page(p, _)) => d.with_note(format!(
+            "the page is made from {} and its template",
+            model.pages[*p].source.file.display()
+        )),
+        _ => d.with_note("the page is made by a theme template"),
+    }
+}
+
+/// Decodes `%XX` escapes as UTF-8; a malformed escape stays as written.
 fn percent_decode(s: &str) -> String {
-    crate::urls::percent_decode(s).unwrap_or_else(|| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// How `check --external` goes about it.
@@ -494,6 +530,14 @@ mod tests {
         );
         assert_eq!(s.links, ["/a/#b", "i.png", "i2.png", "i3.png"]);
         assert!(s.ids.contains("x") && s.ids.contains("old"));
+        assert!(s.duplicate_ids.is_empty());
+    }
+
+    #[test]
+    fn finds_ids_on_two_elements_once_each() {
+        let s =
+            scan(br#"<p id="a"></p><p id="b"></p><p id="a"></p><a name="b"></a><i id="a"></i>"#);
+        assert_eq!(s.duplicate_ids, ["a"]);
     }
 
     #[test]

@@ -1,5 +1,11 @@
-//! Slugs: the URL-and-anchor-safe form of a name. One function, used for heading anchors,
-//! feature and tag URLs, so that the same text always gives the same slug.
+//! Slugs: the URL-and-anchor-safe form of a name. [`slugify`] makes feature and tag URLs and,
+//! through [`heading_slug`], heading anchors, so that the same words give the same slug.
+//!
+//! Compared with GitHub's heading slugger, which deletes every punctuation character and turns
+//! each space into `-`, versus also deletes apostrophes (`Don't panic` → `dont-panic` on
+//! both), but turns any other run of punctuation and spaces into a single `-`: `C++ & Rust`
+//! is `c-rust` here and `c--rust` on GitHub, `v1.2` is `v1-2` here and `v12` there. Those
+//! anchors were published before and stay as they are.
 
 /// Lower-cases, keeps letters and digits (any script), turns every run of other characters
 /// into one `-`, and trims `-` at both ends. `"Built-in ORM"` → `built-in-orm`.
@@ -23,6 +29,13 @@ pub fn slugify(text: &str) -> String {
         }
     }
     out
+}
+
+/// The slug of a heading's text: [`slugify`] with apostrophes (`'`, and the `’` `‘` that smart
+/// punctuation makes of them) deleted first, so a contraction or possessive stays one word.
+/// Only for anchors: feature and tag slugs are URLs already published, and keep them.
+pub fn heading_slug(text: &str) -> String {
+    slugify(&text.replace(['\'', '\u{2019}', '\u{2018}'], ""))
 }
 
 /// Makes `base` unique against `taken` by appending `-1`, `-2`, ... and records it.
@@ -58,6 +71,17 @@ mod tests {
         assert_eq!(slugify("!!!"), "");
         assert_eq!(slugify("İstanbul"), "istanbul");
         assert_eq!(slugify(&slugify("İstanbul")), slugify("İstanbul"));
+    }
+
+    #[test]
+    fn heading_slugs_drop_apostrophes() {
+        assert_eq!(heading_slug("Don't panic"), "dont-panic");
+        assert_eq!(heading_slug("Don\u{2019}t panic"), "dont-panic");
+        assert_eq!(heading_slug("\u{2018}Quoted\u{2019} words"), "quoted-words");
+        assert_eq!(heading_slug("Rock 'n' roll"), "rock-n-roll");
+        assert_eq!(heading_slug("Built-in ORM"), "built-in-orm");
+        // Feature and tag slugs are unchanged.
+        assert_eq!(slugify("Don't panic"), "don-t-panic");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::content::SourceKind;
 use crate::diagnostics::Diagnostic;
 
 mod embedded {
@@ -35,6 +36,44 @@ pub struct StaticFile {
     pub source: StaticSource,
     /// From the theme (true) or the site's own `static/` (false).
     pub from_theme: bool,
+}
+
+/// The ids the default theme's templates put around a Markdown body of this kind (base.html,
+/// the header's search box, and the kind's own template), which the body's headings and
+/// footnotes must not take (`## Main` gets `main-1`). Per kind, so that an article's
+/// `## Features` keeps `features`, which only the subject template uses. A custom theme's
+/// other ids are not known here; `versus check` reports any duplicate they cause.
+/// `tests/real_content.rs` fails when a template gains an id missing from this list.
+pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
+    match kind {
+        SourceKind::Article => &[
+            "main",
+            "q",
+            "q-results",
+            "page-title",
+            "toc-title",
+            "feature-table-title",
+            "related-title",
+            "backlinks-title",
+        ],
+        SourceKind::Subject => &[
+            "main",
+            "q",
+            "q-results",
+            "features",
+            "compared-with",
+            "articles",
+        ],
+        SourceKind::Home => &[
+            "main",
+            "q",
+            "q-results",
+            "page-title",
+            "subjects-title",
+            "latest-title",
+        ],
+        SourceKind::Section => &["main", "q", "q-results"],
+    }
 }
 
 #[derive(Debug, Default)]

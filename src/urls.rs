@@ -7,7 +7,29 @@
 //! without depending on each other. Not here: how a page's URL is derived from its file
 //! (that is a rule of the model: [`crate::model::page_path`]).
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+/// What a URI path may not hold as it is (RFC 3986): besides non-ASCII (always encoded),
+/// spaces, controls, double quotes, angle brackets, backslash, caret, backtick, braces and
+/// the vertical bar. `%` stays, so a base path written encoded is not encoded twice;
+/// `/ ? #` stay, as separators.
+const NOT_IN_URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A site path (or URL) as a URI: non-ASCII and characters a URI may not hold
+/// percent-encoded as UTF-8.
+pub fn encode_uri_path(path: &str) -> String {
+    utf8_percent_encode(path, NOT_IN_URI).to_string()
+}
 
 /// `a/b/c.md` → `a/b`; `c.md` → ``.
 pub fn parent_dir(rel: &str) -> &str {

@@ -53,8 +53,8 @@ struct Tmpfs {
 }
 
 impl Tmpfs {
-    /// `None` (with the reason printed) when this machine does not let the test mount.
-    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+    /// `None` when this machine does not let `test` mount (said loudly: [`common::skip`]).
+    fn mount(test: &str, dir: &Path, size: &str) -> Option<Tmpfs> {
         std::fs::create_dir_all(dir).unwrap();
         let out = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -65,14 +65,15 @@ impl Tmpfs {
                 dir: dir.to_path_buf(),
             }),
             Ok(o) => {
-                eprintln!(
-                    "SKIPPED: cannot mount a tmpfs here: {}",
+                let why = format!(
+                    "cannot mount a tmpfs here (needs root): {}",
                     String::from_utf8_lossy(&o.stderr).trim()
                 );
+                common::skip(test, &why);
                 None
             }
             Err(e) => {
-                eprintln!("SKIPPED: cannot run mount: {e}");
+                common::skip(test, &format!("cannot run mount: {e}"));
                 None
             }
         }
@@ -109,7 +110,8 @@ fn build_into(site: &Site, out: &Path) -> Run {
 fn read_only_output_folder_is_a_clear_error_and_keeps_the_old_site() {
     let site = small_site();
     let parent = site.path("mnt");
-    let Some(fs) = Tmpfs::mount(&parent, "4m") else {
+    let test = "read_only_output_folder_is_a_clear_error_and_keeps_the_old_site";
+    let Some(fs) = Tmpfs::mount(test, &parent, "4m") else {
         return;
     };
     let out = parent.join("site");
@@ -135,7 +137,8 @@ fn a_full_disk_is_a_clear_error_and_keeps_the_old_site() {
     let site = small_site();
     let parent = site.path("mnt");
     // Room for one small site and its staging copy, not for a page of several megabytes.
-    let Some(_fs) = Tmpfs::mount(&parent, "1m") else {
+    let test = "a_full_disk_is_a_clear_error_and_keeps_the_old_site";
+    let Some(_fs) = Tmpfs::mount(test, &parent, "1m") else {
         return;
     };
     let out = parent.join("site");

@@ -1,6 +1,6 @@
 //! `versus serve` in a real browser: Debian's headless Chromium driven by chromedriver over
 //! the W3C WebDriver protocol (plain JSON over loopback HTTP, no WebDriver crate needed).
-//! Skipped, with a message, when chromedriver is not installed.
+//! Skipped, loudly, when chromedriver is not installed (a failure in CI: `common::skip`).
 
 mod common;
 mod serve_util;
@@ -138,7 +138,10 @@ fn article(body: &str) -> String {
 #[test]
 fn live_reload_overlay_and_css_swap_in_chromium() {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
-        eprintln!("skipped: chromium not installed ({CHROMEDRIVER} is missing)");
+        common::skip(
+            "live_reload_overlay_and_css_swap_in_chromium",
+            &format!("{CHROMEDRIVER} is missing (Debian: apt install chromium chromium-driver)"),
+        );
         return;
     }
     let theme_css = std::fs::read_to_string(

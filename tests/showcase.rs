@@ -53,7 +53,10 @@ fn python_blocks(text: &str) -> Vec<(usize, String)> {
 #[test]
 fn every_python_snippet_in_the_showcase_parses() {
     if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("skipped: python3 is not installed");
+        common::skip(
+            "every_python_snippet_in_the_showcase_parses",
+            "python3 is not installed",
+        );
         return;
     }
     let mut files = Vec::new();

@@ -173,7 +173,7 @@ pub fn reload(
                 // Unreadable now: leave it to a full load, which reports it the same way.
                 return Err(NeedsFullLoad(format!("cannot read {rel}")));
             };
-            source.outline = Some(crate::markdown::outline(source.body()));
+            source.outline = Some(crate::markdown::outline_of(&source));
             let key = walk_key(rel);
             match content
                 .sources

@@ -77,7 +77,7 @@ impl Model {
         let outline = new
             .outline
             .take()
-            .unwrap_or_else(|| crate::markdown::outline(new.body()));
+            .unwrap_or_else(|| crate::markdown::outline_of(&new));
         let first_h1 = |o: &Outline| {
             o.headings
                 .first()
@@ -119,10 +119,9 @@ impl Model {
         if dest.is_empty() {
             return Resolved::External;
         }
-        let (path_part, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(a)),
-            None => (dest, None),
-        };
+        // Percent-decoded, so `my%20file.md` names `my file.md`, as `<my file.md>` does.
+        let (path_part, anchor) = crate::markdown::split_dest(dest);
+        let (path_part, anchor) = (path_part.as_ref(), anchor.as_deref());
         if path_part.is_empty() {
             let anchor = anchor.unwrap_or("");
             if !anchor.is_empty()

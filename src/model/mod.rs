@@ -8,7 +8,7 @@
 //! features, conflicting statements, links to missing pages or anchors.
 //!
 //! This module knows nothing of HTML or templates; [`crate::render`] turns the model into
-//! pages. Bodies are scanned with [`crate::markdown::outline`] (headings and links only) so
+//! pages. Bodies are scanned with [`crate::markdown::outline_of`] (headings and links only) so
 //! that links can be checked before anything is rendered.
 
 //!
@@ -46,7 +46,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Source, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Outline};
-use crate::urls::{origin_of, prefix_url};
+use crate::urls::{encode_uri_path, origin_of, prefix_url};
 
 pub type PageId = usize;
 pub type SubjectId = usize;
@@ -243,11 +243,7 @@ impl Model {
         // An outline scanned earlier (the preview server keeps them) is used as it is.
         let outlines: Vec<Outline> = sources
             .par_iter_mut()
-            .map(|s| {
-                s.outline
-                    .take()
-                    .unwrap_or_else(|| markdown::outline(s.body()))
-            })
+            .map(|s| s.outline.take().unwrap_or_else(|| markdown::outline_of(s)))
             .collect();
         m.add_pages(sources, outlines, &mut diags);
         m.subjects.sort_by(|a, b| a.id.cmp(&b.id));
@@ -273,10 +269,19 @@ impl Model {
         prefix_url(&self.base_path, path)
     }
 
-    /// An absolute URL from `base_url`: `/compare/` → `https://x.org/docs/compare/`.
+    /// An absolute URL from `base_url`: `/compare/` → `https://x.org/docs/compare/`. An IRI:
+    /// letters of any script stay as written (feeds use it: an entry's id must never change).
     pub fn permalink(&self, path: &str) -> String {
         let origin = origin_of(&self.config.base_url);
         format!("{origin}{}", self.url(path))
+    }
+
+    /// [`Model::permalink`] as a URI, its path percent-encoded as UTF-8 (`/ünï/` →
+    /// `/%C3%BCn%C3%AF/`): for the sitemap protocol, canonical and `og:url` links. The origin
+    /// is `base_url`'s as written (an international domain belongs there in its `xn--` form).
+    pub fn permalink_uri(&self, path: &str) -> String {
+        let origin = origin_of(&self.config.base_url);
+        format!("{origin}{}", encode_uri_path(&self.url(path)))
     }
 
     pub fn subject(&self, id: &str) -> Option<&Subject> {

@@ -107,7 +107,7 @@ fn alias_path(alias: &str) -> Option<String> {
 fn redirect_page(model: &Model, p: PageId) -> String {
     let page = &model.pages[p];
     let url = crate::markdown::escape_attr(&model.url(&page.path));
-    let canonical = crate::markdown::escape_attr(&model.permalink(&page.path));
+    let canonical = crate::markdown::escape_attr(&model.permalink_uri(&page.path));
     let title = crate::markdown::escape_attr(&page.title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\

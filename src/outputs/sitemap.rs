@@ -45,7 +45,7 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
         );
         for (path, lastmod) in chunk {
             s.push_str("  <url><loc>");
-            s.push_str(&xml_escape(&model.permalink(path)));
+            s.push_str(&xml_escape(&model.permalink_uri(path)));
             s.push_str("</loc>");
             if let Some(d) = lastmod {
                 s.push_str("<lastmod>");
@@ -68,7 +68,7 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
     for (i, chunk) in entries.chunks(max).enumerate() {
         let name = format!("sitemap-{}.xml", i + 1);
         index.push_str("  <sitemap><loc>");
-        index.push_str(&xml_escape(&model.permalink(&format!("/{name}"))));
+        index.push_str(&xml_escape(&model.permalink_uri(&format!("/{name}"))));
         index.push_str("</loc>");
         if let Some(d) = chunk
             .iter()
@@ -91,6 +91,6 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
 fn robots(model: &Model) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        model.permalink("/sitemap.xml")
+        model.permalink_uri("/sitemap.xml")
     )
 }

@@ -163,7 +163,7 @@ impl<'m> Renderer<'m> {
         ctx.insert_json("kind", &kind.name().into());
         ctx.insert_json("current_url", &m.url(&path).into());
         ctx.insert_json("current_path", &path.clone().into());
-        ctx.insert_json("permalink", &m.permalink(&path).into());
+        ctx.insert_json("permalink", &m.permalink_uri(&path).into());
     }
 
     /// Page `p` as lists show it, made once per renderer in each mode.

@@ -81,7 +81,7 @@ fn page_context(ctx: &mut Ctx, p: PageId, n: PageNo) -> Part {
     let mut v = summary(m, p);
     let obj = v.as_object_mut().expect("summary is an object");
     obj.insert("kind".into(), json!(page.kind));
-    obj.insert("permalink".into(), json!(m.permalink(&page.path)));
+    obj.insert("permalink".into(), json!(m.permalink_uri(&page.path)));
     obj.insert("toc".into(), toc(&page.outline.headings));
     obj.insert("table".into(), table);
     obj.insert("extra".into(), json!(front.extra));
@@ -155,6 +155,7 @@ fn body(ctx: &mut Ctx, p: PageId) -> [Part; 3] {
             resolve_link: &resolve,
             subject_label: &label,
             highlighter: ctx.r.highlighter,
+            reserved_ids: crate::theme::reserved_ids(page.kind),
         },
     );
     for w in &rendered.warnings {

@@ -103,7 +103,7 @@ pub fn virtual_page(title: &str, description: &str, path: &str, m: &Model) -> Va
         "description": if description.is_empty() { Value::Null } else { json!(description) },
         "url": m.url(path),
         "path": path,
-        "permalink": m.permalink(path),
+        "permalink": m.permalink_uri(path),
         "content": "",
         "toc": [],
         "breadcrumbs": virtual_breadcrumbs(title, path, m),

@@ -31,10 +31,9 @@ impl Site {
         self.dir.path().join(rel)
     }
 
+    /// Writes a file atomically (see [`write_atomic`]).
     pub fn write(&self, rel: &str, text: &str) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        write_atomic(&self.path(rel), text.as_bytes());
     }
 
     /// Runs `versus <args> --root <site>`.
@@ -52,6 +51,34 @@ impl Site {
     pub fn html(&self, rel: &str) -> scraper::Html {
         scraper::Html::parse_document(&self.read(rel))
     }
+}
+
+/// Writes a file the way careful editors save: into a hidden file beside it (which versus
+/// never reads or watches), then renamed over it. A `versus serve` watching the folder sees
+/// the whole new file or the old one, never half a file, so no test depends on how fast the
+/// disk is.
+pub fn write_atomic(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.versus-test~"));
+    std::fs::write(&tmp, bytes).unwrap_or_else(|e| panic!("write {}: {e}", tmp.display()));
+    std::fs::rename(&tmp, path).unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
+}
+
+/// Called by a test that cannot run on this machine (`why`: the tool that is missing). It says
+/// so on the terminal, past cargo's capture of a passing test's output, so a skip is never
+/// silent. With `VERSUS_REQUIRE_TOOLS=1` (CI's `.ci/run` sets it, having installed every
+/// tool) it fails the test instead.
+pub fn skip(test: &str, why: &str) {
+    if std::env::var("VERSUS_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+        panic!("{test} cannot run: {why}; VERSUS_REQUIRE_TOOLS=1 says this machine must have it");
+    }
+    use std::io::Write;
+    // Straight to the process's stderr: the test harness captures `eprintln!`, not this.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED {test}: {why} (set VERSUS_REQUIRE_TOOLS=1 to fail instead) ***\n"
+    );
 }
 
 /// The versus binary built by cargo for this test run, with colour off.
@@ -152,9 +179,7 @@ pub fn attrs(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
 impl Site {
     /// Writes raw bytes (for files that are not valid UTF-8).
     pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
+        write_atomic(&self.path(rel), bytes);
     }
 
     /// Runs `versus <args>` in the site folder, without adding `--root`.
@@ -286,24 +311,11 @@ pub fn links(doc: &scraper::Html) -> Vec<String> {
     out
 }
 
-/// Decodes `%XX` escapes in a URL path.
+/// Decodes `%XX` escapes in a URL path (malformed ones stay as written).
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Checks every internal link of a built site: each root-relative or relative `href`/`src`

@@ -6,20 +6,32 @@
 //!   backlinks before anything is rendered.
 //! - [`render`] makes the HTML: heading anchors, GitHub alerts as callouts, links rewritten by
 //!   the caller's resolver, fenced code through [`crate::highlight`], adjacent `subject=`
-//!   blocks grouped side by side, and the body split where the feature table goes.
+//!   blocks grouped side by side, footnotes numbered across the whole body, and the body split
+//!   where the feature table goes ([`placement`]).
+//!
+//! Every id the body puts on the page is unique on that page, template included ([`ids`]).
 //!
 //! This module does not know about other pages or files: links are resolved through
-//! [`Env::resolve_link`], which the render stage supplies from the model.
+//! [`Env::resolve_link`], which the render stage supplies from the model ([`links`] says what
+//! a destination names). Plain Markdown is CommonMark: `tests/commonmark.rs` runs the
+//! specification's examples through the whole pipeline.
 
-use std::collections::HashSet;
+mod footnotes;
+mod ids;
+pub mod links;
+mod placement;
+
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::content::Source;
 use crate::diagnostics::LineIndex;
 use crate::highlight::{self, Highlighter};
-use crate::slug;
+use footnotes::Footnotes;
+use ids::PageIds;
+pub use links::split_dest;
 
 /// The Markdown extensions of the author's contract.
 pub fn options() -> Options {
@@ -66,12 +78,18 @@ pub struct Outline {
 
 const TEXT_CAP: usize = 4000;
 
-/// Headings and links of a body.
-pub fn outline(body: &str) -> Outline {
+/// The [`outline`] of a source file's body, on the page its kind is rendered with.
+pub fn outline_of(source: &Source) -> Outline {
+    outline(source.body(), crate::theme::reserved_ids(source.kind))
+}
+
+/// Headings and links of a body on a page whose template uses `reserved_ids` (see
+/// [`crate::theme::reserved_ids`]; [`render`] must get the same ones).
+pub fn outline(body: &str, reserved_ids: &[&str]) -> Outline {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let ids = heading_ids(&events);
+    let ids = PageIds::new(reserved_ids).headings(&events);
     let lines = LineIndex::new(body);
     let mut out = Outline::default();
     let mut in_heading: Option<(u8, String)> = None;
@@ -131,45 +149,6 @@ pub fn outline(body: &str) -> Outline {
     out
 }
 
-/// Unique ids for the headings in event order: `{#custom}` wins, else a slug of the text.
-fn heading_ids(events: &[(Event, Range<usize>)]) -> Vec<String> {
-    let mut taken = HashSet::new();
-    // Custom ids are reserved first so that an automatic slug never steals one.
-    for (e, _) in events {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
-            taken.insert(id.to_string());
-        }
-    }
-    let mut ids = Vec::new();
-    // A custom id written twice on one page keeps it only on its first heading; later ones
-    // get a suffix, so that every id on the page stays unique.
-    let mut custom_used = HashSet::new();
-    let mut current: Option<(Option<String>, String)> = None;
-    for (e, _) in events {
-        match e {
-            Event::Start(Tag::Heading { id, .. }) => {
-                current = Some((id.as_ref().map(|s| s.to_string()), String::new()))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = &mut current {
-                    text.push_str(t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((custom, text)) = current.take() {
-                    ids.push(match custom {
-                        Some(id) if custom_used.insert(id.clone()) => id,
-                        Some(id) => slug::unique(id, &mut taken),
-                        None => slug::unique(slug::slugify(&text), &mut taken),
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    ids
-}
-
 /// What rendering needs from the rest of the site.
 pub struct Env<'a> {
     /// Turns a link destination as written into the href to emit; `None` keeps it as is.
@@ -177,6 +156,9 @@ pub struct Env<'a> {
     /// Title and URL of a subject id, for labelling code groups.
     pub subject_label: &'a (dyn Fn(&str) -> Option<(String, String)> + Sync),
     pub highlighter: &'a Highlighter,
+    /// The ids the page's template uses, which the body must not take: the same as given to
+    /// [`outline`].
+    pub reserved_ids: &'a [&'a str],
 }
 
 /// A warning found while rendering, with its line relative to the body.
@@ -215,15 +197,30 @@ pub fn render(body: &str, env: &Env) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let ids = heading_ids(&events);
-    let split = table_split_point(&events);
+    let mut page_ids = PageIds::new(env.reserved_ids);
+    let heading_ids = page_ids.headings(&events);
+    let placement = placement::table_placement(&events);
+    let split = placement.index;
     let lines = LineIndex::new(body);
 
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut warnings = Vec::new();
-    let mut ids = ids.into_iter();
-    let mut pending: Vec<PendingBlock> = Vec::new();
-    let mut group_count = 0;
+    if let Some(offset) = placement.nested_marker {
+        let (line, column) = lines.line_col(offset);
+        warnings.push(RenderWarning {
+            message: format!(
+                "`{FEATURES_MARKER}` inside a list or quote: the feature table goes after it"
+            ),
+            line,
+            column,
+        });
+    }
+    let mut heading_ids = heading_ids.into_iter();
+    let mut footnotes = Footnotes::default();
+    let mut groups = Groups {
+        pending: Vec::new(),
+        count: 0,
+    };
     let mut split_at_out = None;
     let mut code: Option<(String, String, usize)> = None; // (info, text, start offset)
     let mut heading_id = String::new();
@@ -232,7 +229,9 @@ pub fn render(body: &str, env: &Env) -> Rendered {
     while i < events.len() {
         let (event, range) = &events[i];
         if Some(i) == split {
-            flush_group(&mut pending, &mut out, &mut group_count);
+            // The split is between top-level blocks, never inside a group (a group only
+            // continues from one code block straight into the next).
+            groups.flush(env, &mut page_ids, &mut out);
             split_at_out = Some(out.len());
         }
         // Code blocks are collected whole, then highlighted.
@@ -260,7 +259,7 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                             column,
                         });
                     }
-                    pending.push(PendingBlock {
+                    groups.pending.push(PendingBlock {
                         subject: fence.subject,
                         html: block.html,
                     });
@@ -269,7 +268,7 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                         Some((Event::Start(Tag::CodeBlock(_)), _))
                     );
                     if !next_is_code {
-                        flush_group_with(env, &mut pending, &mut out, &mut group_count);
+                        groups.flush(env, &mut page_ids, &mut out);
                     }
                 }
                 _ => {}
@@ -291,7 +290,7 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                 attrs,
                 ..
             }) => {
-                heading_id = ids.next().unwrap_or_default();
+                heading_id = heading_ids.next().unwrap_or_default();
                 out.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(heading_id.clone())),
@@ -318,6 +317,15 @@ pub fn render(body: &str, env: &Env) -> Rendered {
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 out.push(Event::Start(resolve_destination(tag, env)));
             }
+            Event::FootnoteReference(label) => out.push(Event::InlineHtml(CowStr::from(
+                footnotes.reference(label, &mut page_ids),
+            ))),
+            Event::Start(Tag::FootnoteDefinition(label)) => out.push(Event::Html(CowStr::from(
+                footnotes.definition_start(label, &mut page_ids),
+            ))),
+            Event::End(TagEnd::FootnoteDefinition) => {
+                out.push(Event::Html(CowStr::from(Footnotes::definition_end())))
+            }
             Event::Start(Tag::Table(a)) => {
                 out.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
                 out.push(Event::Start(Tag::Table(a.clone())));
@@ -337,7 +345,7 @@ pub fn render(body: &str, env: &Env) -> Rendered {
         }
         i += 1;
     }
-    flush_group_with(env, &mut pending, &mut out, &mut group_count);
+    groups.flush(env, &mut page_ids, &mut out);
 
     let split_at = split_at_out.unwrap_or(out.len());
     let mut before = String::with_capacity(body.len() * 3 / 2);
@@ -352,29 +360,28 @@ pub fn render(body: &str, env: &Env) -> Rendered {
     }
 }
 
-fn flush_group(pending: &mut Vec<PendingBlock>, out: &mut Vec<Event>, _count: &mut usize) {
-    // Only reached at the split point, where a group cannot be open across it.
-    for b in pending.drain(..) {
-        out.push(Event::Html(CowStr::from(b.html)));
-    }
+/// Fenced blocks waiting to be emitted, and how many groups the page has so far.
+struct Groups {
+    pending: Vec<PendingBlock>,
+    count: usize,
 }
 
-/// Emits pending blocks: two or more adjacent blocks that all carry `subject=` become one
-/// side-by-side group; anything else is emitted block by block.
-fn flush_group_with(
-    env: &Env,
-    pending: &mut Vec<PendingBlock>,
-    out: &mut Vec<Event>,
-    count: &mut usize,
-) {
-    if pending.is_empty() {
-        return;
-    }
-    let all_subjects = pending.len() >= 2 && pending.iter().all(|b| b.subject.is_some());
-    if all_subjects {
-        *count += 1;
+impl Groups {
+    /// Emits the pending blocks: two or more adjacent blocks that all carry `subject=` become
+    /// one side-by-side group; anything else is emitted block by block.
+    fn flush(&mut self, env: &Env, ids: &mut PageIds, out: &mut Vec<Event>) {
+        let pending = std::mem::take(&mut self.pending);
+        let all_subjects = pending.len() >= 2 && pending.iter().all(|b| b.subject.is_some());
+        if !all_subjects {
+            for b in pending {
+                out.push(Event::Html(CowStr::from(b.html)));
+            }
+            return;
+        }
+        let (n, prefix) = ids.code_group(self.count, pending.len());
+        self.count = n;
         let items: Vec<(String, String, String)> = pending
-            .drain(..)
+            .into_iter()
             .map(|b| {
                 let id = b.subject.unwrap_or_default();
                 let (title, url) =
@@ -382,47 +389,9 @@ fn flush_group_with(
                 (title, url, b.html)
             })
             .collect();
-        let html = highlight::render_group(&items, &format!("g{count}"));
+        let html = highlight::render_group(&items, &prefix);
         out.push(Event::Html(CowStr::from(html)));
-    } else {
-        for b in pending.drain(..) {
-            out.push(Event::Html(CowStr::from(b.html)));
-        }
     }
-}
-
-/// Where the feature table goes: at `<!-- features -->`, else after the first section (before
-/// the first `##` when text comes before it, otherwise before the second `##`). Index into
-/// `events`; `None` = at the end.
-fn table_split_point(events: &[(Event, Range<usize>)]) -> Option<usize> {
-    for (i, (e, _)) in events.iter().enumerate() {
-        if let Event::Html(h) = e
-            && h.trim() == FEATURES_MARKER
-        {
-            return Some(i);
-        }
-    }
-    let mut h2_seen = 0;
-    for (i, (e, _)) in events.iter().enumerate() {
-        if let Event::Start(Tag::Heading { level, .. }) = e
-            && *level as u8 <= 2
-        {
-            if i > 0 && h2_seen == 0 {
-                // Text before the first section heading: put the table right after it.
-                let only_h1_before = events[..i].iter().all(|(e, _)| {
-                    !matches!(e, Event::Start(Tag::Paragraph) | Event::Start(Tag::List(_)))
-                });
-                if !only_h1_before {
-                    return Some(i);
-                }
-            }
-            h2_seen += 1;
-            if h2_seen == 2 {
-                return Some(i);
-            }
-        }
-    }
-    None
 }
 
 fn alert_label(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -474,13 +443,14 @@ mod tests {
                 resolve_link: &resolve,
                 subject_label: &label,
                 highlighter: &hl,
+                reserved_ids: &["main"],
             },
         )
     }
 
     #[test]
     fn heading_ids_are_unique_and_custom_ids_win() {
-        let o = outline("# A\n## Intro\n## Intro\n## Other {#intro-1}\n");
+        let o = outline("# A\n## Intro\n## Intro\n## Other {#intro-1}\n", &[]);
         let ids: Vec<_> = o.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["a", "intro", "intro-2", "intro-1"]);
     }
@@ -488,14 +458,14 @@ mod tests {
     #[test]
     fn a_custom_id_written_twice_stays_unique() {
         // Found by the property tests: two `{#c}` headings gave two elements with id `c`.
-        let o = outline("# x {#c}\n\n# y {#c}\n\n## c\n");
+        let o = outline("# x {#c}\n\n# y {#c}\n\n## c\n", &[]);
         let ids: Vec<_> = o.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["c", "c-1", "c-2"]);
     }
 
     #[test]
     fn outline_lines_of_links() {
-        let o = outline("x\n\nsee [a](@/b.md#c) and ![i](p.png)\n");
+        let o = outline("x\n\nsee [a](@/b.md#c) and ![i](p.png)\n", &[]);
         assert_eq!(o.links.len(), 2);
         assert_eq!((o.links[0].line, o.links[0].column), (3, 5));
         assert_eq!(o.links[0].dest, "@/b.md#c");
@@ -534,6 +504,25 @@ mod tests {
         );
         let r = env_render("## One\n\ntext\n\n## Two\n\nmore\n");
         assert!(r.before.contains("One") && r.after.contains("Two"), "{r:?}");
+    }
+
+    #[test]
+    fn footnotes_are_numbered_across_the_split_with_ids_of_their_own() {
+        let r = env_render(
+            "Intro.[^a]\n\n## Notes\n\nMore.[^B] Again.[^A]\n\n\
+             [^a]: First.\n[^b]: Second.\n\n## Main\n",
+        );
+        assert!(r.before.contains("<a href=\"#fn-a\">1</a>"), "{r:?}");
+        let after = &r.after;
+        assert!(after.contains("<h2 id=\"notes\">"), "{after}");
+        assert!(after.contains("<a href=\"#fn-b\">2</a></sup> Again.<sup class=\"footnote-reference\"><a href=\"#fn-a\">1</a>"), "{after}");
+        assert!(after.contains("<div class=\"footnote-definition\" id=\"fn-a\"><sup class=\"footnote-definition-label\">1</sup>"), "{after}");
+        assert!(
+            after.contains("id=\"fn-b\"><sup class=\"footnote-definition-label\">2</sup>"),
+            "{after}"
+        );
+        // `main` is the template's.
+        assert!(after.contains("<h2 id=\"main-1\">"), "{after}");
     }
 
     #[test]
