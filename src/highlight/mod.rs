@@ -15,13 +15,13 @@
 //! | file | what |
 //! |---|---|
 //! | `mod.rs` | [`Highlighter`]: options, one block end to end, the block caches |
-//! | [`fence`] | the info string: language, `title=`, `hl_lines=`, `linenos`, `subject=` |
-//! | [`syntaxes`] | two-face's sets, a site's `highlight/` folder, language tokens → syntaxes |
-//! | [`lines`] | syntect's parse → balanced per-line HTML, under the guards |
-//! | [`classes`] | which token spans a block gets and their classes, from the themes' rules |
-//! | [`html`] | the `<figure>` around the lines; side-by-side groups |
-//! | [`css`] | the light/dark stylesheet |
-//! | [`disk`] | the block cache kept on disk between builds |
+//! | `fence.rs` | the info string: language, `title=`, `hl_lines=`, `linenos`, `subject=` |
+//! | `syntaxes.rs` | two-face's sets, a site's `highlight/` folder, language tokens → syntaxes |
+//! | `lines.rs` | syntect's parse → balanced per-line HTML, under the guards |
+//! | `classes.rs` | which token spans a block gets and their classes, from the themes' rules |
+//! | `html.rs` | the `<figure>` around the lines; side-by-side groups |
+//! | `css.rs` | the light/dark stylesheet |
+//! | `disk.rs` | the block cache kept on disk between builds |
 //!
 //! # Start-up cost
 //!
@@ -95,7 +95,7 @@
 //! rebuilds. A build instead reads the previous build's blocks from disk one by one
 //! ([`Highlighter::load_cache`]) and streams the blocks it uses, without warnings, to the
 //! next cache file as they are rendered ([`Highlighter::start_cache`],
-//! [`Highlighter::finish_cache`]); see [`disk`]. A stale or damaged file is ignored.
+//! [`Highlighter::finish_cache`]); see `disk.rs`. A stale or damaged file is ignored.
 
 mod classes;
 mod css;
