@@ -217,8 +217,9 @@ fn callgrind(what: &str, kb: usize) {
     }
     let bytes: usize = blocks.iter().map(|(_, b)| b.len()).sum();
     let out = measured(&h, &blocks);
+    let (hits, misses) = h.line_cache_stats();
     println!(
-        "{what}: {} blocks, {bytes} bytes in, {out} bytes of HTML out",
+        "{what}: {} blocks, {bytes} bytes in, {out} bytes of HTML out; line cache: {hits} hits, {misses} misses",
         blocks.len()
     );
 }

@@ -14,6 +14,7 @@ use syntect::parsing::{
 use super::MAX_LINE_BYTES;
 use super::classes::ScopeClasses;
 use super::html::escape_into;
+use super::line_cache::LineCache;
 
 /// Why a block is shown as plain text.
 pub(super) enum Fallback {
@@ -46,6 +47,7 @@ pub(super) fn highlight_lines(
     ss: &SyntaxSet,
     syntax: &SyntaxReference,
     classes: &ScopeClasses,
+    line_cache: &LineCache,
     code: &str,
     budget: Duration,
 ) -> Result<Vec<String>, Fallback> {
@@ -62,8 +64,8 @@ pub(super) fn highlight_lines(
         buf.clear();
         buf.push_str(content);
         buf.push('\n');
-        let ops = state
-            .parse_line(&buf, ss)
+        let ops = line_cache
+            .parse_line(&mut state, &buf, ss)
             .map_err(|e| Fallback::Error(e.to_string(), i + 1))?;
         for (_, op) in &ops {
             if let ScopeStackOp::Push(s) = op

@@ -102,6 +102,7 @@ mod css;
 mod disk;
 mod fence;
 mod html;
+mod line_cache;
 mod lines;
 mod syntaxes;
 #[cfg(test)]
@@ -124,6 +125,7 @@ use classes::ScopeClasses;
 pub use fence::parse_fence_info;
 pub use html::render_group;
 use html::render_html;
+use line_cache::LineCache;
 use lines::{Fallback, highlight_lines};
 pub use syntaxes::base_syntax_set;
 use syntaxes::{
@@ -241,6 +243,8 @@ pub struct Highlighter {
     writer: RwLock<Option<disk::CacheWriter>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Parse results of lines, shared by all blocks (see `line_cache.rs`).
+    line_cache: LineCache,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -309,6 +313,7 @@ impl Highlighter {
             writer: RwLock::new(None),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            line_cache: LineCache::new(),
         };
         (h, warnings)
     }
@@ -433,7 +438,14 @@ impl Highlighter {
             };
         }
         let budget = Duration::from_millis(self.opts.time_budget_ms);
-        match highlight_lines(ss, syntax, self.scope_classes(), code, budget) {
+        match highlight_lines(
+            ss,
+            syntax,
+            self.scope_classes(),
+            &self.line_cache,
+            code,
+            budget,
+        ) {
             Ok(lines) => RenderedBlock {
                 html: render_html(info, code, Some(&lines)),
                 warnings,
@@ -502,6 +514,12 @@ impl Highlighter {
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),
         )
+    }
+
+    /// `(hits, misses)` of the per-line parse cache (see `line_cache.rs`) since this
+    /// highlighter was made: lines parsed from an equal state before, and lines parsed.
+    pub fn line_cache_stats(&self) -> (u64, u64) {
+        self.line_cache.stats()
     }
 
     /// Opens the previous build's cache file for lookups (it is read block by block, never

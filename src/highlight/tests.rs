@@ -485,6 +485,40 @@ fn cache_hits_on_second_call() {
 }
 
 #[test]
+fn line_cache_replays_lines_only_from_an_equal_state() {
+    // `x = 1` is code at the top level and text inside the docstring: a cache keyed on the
+    // line alone would paint the second one as code.
+    let blocks = [
+        ("python", "x = 1\ns = \"\"\"\nx = 1\n\"\"\"\nx = 1\n"),
+        // Lines 2-5 are parsed from the same states as in the first block: replayed.
+        ("python", "y = 2\ns = \"\"\"\nx = 1\n\"\"\"\nx = 1\n"),
+        ("python", "s = '''\nx = 1\ny = 2\n'''\n"),
+        ("bash", "x=1\ncat <<EOF\nx=1\nEOF\nx=1\n"),
+        ("html", "<p>x = 1</p>\n<script>\nx = 1\n</script>\n"),
+    ];
+    let warm = hl();
+    let with_cache: Vec<String> = blocks
+        .iter()
+        .map(|(lang, code)| warm.render_block(&fence(lang), code).html)
+        .collect();
+    let (hits, misses) = warm.line_cache_stats();
+    assert!(hits >= 4 && misses > 0, "{hits} hits, {misses} misses");
+    for ((lang, code), cached) in blocks.iter().zip(&with_cache) {
+        // A new highlighter owns a new cache: every line parsed afresh.
+        let fresh = hl();
+        assert_eq!(
+            *cached,
+            fresh.render_block(&fence(lang), code).html,
+            "{code}"
+        );
+        assert_eq!(fresh.line_cache_stats().0, 0);
+    }
+    let doc = line_spans(&with_cache[0]);
+    assert_ne!(doc[0], doc[2], "code and string lines differ: {doc:?}");
+    assert_eq!(doc[0], doc[4]);
+}
+
+#[test]
 fn cache_is_shared_across_threads() {
     let h = hl();
     rayon::scope(|s| {
