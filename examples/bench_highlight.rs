@@ -4,11 +4,26 @@
 //! syntax, themes + CSS, linking a site's extra syntax) and, for ~200 KB of Python, HTML and SQL
 //! (a realistic snippet repeated with variations so no two blocks are equal), single-threaded
 //! throughput cold and cached, plus a rayon run.
+//!
+//! Instruction counts (repeatable on a shared machine), one language at a time:
+//!
+//! ```text
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
+//!     target/release/examples/bench_highlight --callgrind python 100
+//! ```
+//!
+//! `--callgrind LANG KB` highlights ~KB of the snippet below (`python`, `html`, `sql`), or of the
+//! fenced blocks of a `gen_corpus.py` site (`--callgrind corpus:DIR KB`, every language), once,
+//! cold and on one thread; only `measured` is counted, not the loading of syntaxes.
 
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use versus::highlight::{FenceInfo, HighlightOptions, Highlighter, parse_fence_info};
+
+/// The binary's allocator (src/main.rs), so the figures are the ones a build sees.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const PYTHON: &str = r#"from flask import Flask, jsonify, request
 
@@ -119,7 +134,103 @@ fn blocks(snippet: &str, target: usize) -> Vec<String> {
     out
 }
 
+/// The fenced blocks (language, code) of the Markdown files under `dir`, in path order.
+fn corpus_blocks(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut files: Vec<_> = walk(dir);
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut lines = text.lines();
+        while let Some(l) = lines.next() {
+            let Some(lang) = l.strip_prefix("```").filter(|l| !l.is_empty()) else {
+                continue;
+            };
+            let mut code = String::new();
+            for l in lines.by_ref() {
+                if l.starts_with("```") {
+                    break;
+                }
+                code.push_str(l);
+                code.push('\n');
+            }
+            out.push((lang.to_string(), code));
+        }
+    }
+    out
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|e| e == "md") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The only function `--callgrind` counts (see the module doc).
+#[inline(never)]
+fn measured(h: &Highlighter, blocks: &[(FenceInfo, String)]) -> usize {
+    blocks
+        .iter()
+        .map(|(info, code)| h.render_block(info, code).html.len())
+        .sum()
+}
+
+fn callgrind(what: &str, kb: usize) {
+    let mut blocks: Vec<(FenceInfo, String)> = match what.strip_prefix("corpus:") {
+        Some(dir) => corpus_blocks(std::path::Path::new(dir))
+            .into_iter()
+            .map(|(lang, code)| (parse_fence_info(&lang), code))
+            .collect(),
+        None => {
+            let snippet = match what {
+                "python" => PYTHON,
+                "html" => HTML,
+                "sql" => SQL,
+                _ => panic!("--callgrind python|html|sql|corpus:DIR KB"),
+            };
+            let info = parse_fence_info(what);
+            blocks(snippet, kb * 1024)
+                .into_iter()
+                .map(|b| (info.clone(), b))
+                .collect()
+        }
+    };
+    let mut total = 0;
+    blocks.retain(|(_, b)| {
+        total += b.len();
+        total <= kb * 1024
+    });
+    let (h, _) = Highlighter::new(HighlightOptions {
+        time_budget_ms: u64::MAX,
+        ..Default::default()
+    });
+    // Load every syntax used outside the measured part.
+    for (info, _) in &blocks {
+        h.render_block(info, "x\n");
+    }
+    let bytes: usize = blocks.iter().map(|(_, b)| b.len()).sum();
+    let out = measured(&h, &blocks);
+    let (hits, misses) = h.line_cache_stats();
+    println!(
+        "{what}: {} blocks, {bytes} bytes in, {out} bytes of HTML out; line cache: {hits} hits, {misses} misses",
+        blocks.len()
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--callgrind") {
+        let kb = args.get(3).and_then(|k| k.parse().ok()).unwrap_or(100);
+        callgrind(args.get(2).map_or("python", String::as_str), kb);
+        return;
+    }
     println!("== start-up ==");
     let (_, d) = time(two_face::syntax::extra_no_newlines);
     println!("two_face::syntax::extra_no_newlines(): {:8.2} ms", ms(d));

@@ -40,8 +40,7 @@ pub fn highlight_cache_path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("highlight.bin")
 }
 
-/// The site's cache folder (safe to delete; add it to .gitignore).
-pub const CACHE_DIR: &str = ".versus-cache";
+pub use crate::output::CACHE_DIR;
 
 /// Summary of a finished build.
 #[derive(Debug)]
@@ -173,20 +172,22 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
     };
     let diags = finish_diagnostics(diags, opts.strict);
     let errors = diagnostics::count(&diags).0;
-    let report = BuildReport {
+    // The swap is part of the build: the figure printed includes it.
+    if errors == 0
+        && let Some(s) = staging
+    {
+        let t = Instant::now();
+        s.commit()?;
+        stages.push(("swap output in", t.elapsed()));
+    }
+    Ok(BuildReport {
         pages,
         files: pages + files,
         diagnostics: diags,
         elapsed: start.elapsed(),
         output: out_dir,
         stages,
-    };
-    if errors == 0
-        && let Some(s) = staging
-    {
-        s.commit()?;
-    }
-    Ok(report)
+    })
 }
 
 impl From<&BuildReport> for Error {

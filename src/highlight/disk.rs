@@ -19,6 +19,8 @@
 //!
 //! Opening reads only the footer and the index (28 bytes a block). A block is checked
 //! against its hash when read, so a damaged file costs a re-highlight, never wrong HTML.
+//! Blocks are read with positional reads (`pread`), so render threads never queue behind
+//! one another for a shared file cursor.
 //! The file is written under a temporary name and renamed into place when complete.
 
 use std::collections::HashMap;
@@ -46,7 +48,7 @@ struct Slot {
 
 /// The previous build's cache file, open for lookups.
 pub struct DiskCache {
-    file: Mutex<File>,
+    file: File,
     index: HashMap<u64, Slot>,
 }
 
@@ -95,10 +97,7 @@ impl DiskCache {
             }
             index.insert(key, Slot { offset, len, hash });
         }
-        Ok(Some(DiskCache {
-            file: Mutex::new(file),
-            index,
-        }))
+        Ok(Some(DiskCache { file, index }))
     }
 
     pub fn len(&self) -> usize {
@@ -108,17 +107,50 @@ impl DiskCache {
     /// The HTML stored under `key`, if it is there and intact.
     pub fn get(&self, key: u64) -> Option<String> {
         let slot = *self.index.get(&key)?;
-        read_slot(&mut lock(&self.file), slot)
+        read_slot(&self.file, slot)
     }
 }
 
-fn read_slot(file: &mut File, slot: Slot) -> Option<String> {
+fn read_slot(file: &File, slot: Slot) -> Option<String> {
     let mut buf = vec![0u8; slot.len as usize];
-    file.seek(SeekFrom::Start(slot.offset)).ok()?;
-    file.read_exact(&mut buf).ok()?;
+    read_exact_at(file, &mut buf, slot.offset).ok()?;
     (xxh3_64(&buf) == slot.hash)
         .then(|| String::from_utf8(buf).ok())
         .flatten()
+}
+
+/// Fills `buf` from `offset` without moving the file's cursor (any number of threads at once).
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Fills `buf` from `offset` (Windows' positional read; it may return short counts).
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Fills `buf` from `offset`: elsewhere, a seek and a read under one process-wide lock.
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    static SEEK: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = lock(&SEEK);
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 /// This build's cache file, written as blocks come.
@@ -194,7 +226,7 @@ impl CacheWriter {
         let slot = *s.slots.get(&key)?;
         // Rare (the same block twice in one build): flushing here costs nothing noticeable.
         s.out.flush().ok()?;
-        read_slot(&mut s.reader, slot)
+        read_slot(&s.reader, slot)
     }
 
     /// Writes the index and footer, and renames the file into place. Returns how many
@@ -284,6 +316,31 @@ mod tests {
         assert!(DiskCache::open(&path, 7).is_err());
         fs::write(&path, b"").unwrap();
         assert!(DiskCache::open(&path, 7).is_err());
+    }
+
+    #[test]
+    fn many_threads_read_blocks_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("highlight.bin");
+        let html = |k: u64| format!("<i>{k}</i>").repeat(1 + k as usize % 7);
+        let w = CacheWriter::create(&path, 1).unwrap();
+        for k in 0..300 {
+            w.add(k, &html(k));
+        }
+        w.finish().unwrap();
+        let c = DiskCache::open(&path, 1).unwrap().unwrap();
+        // Each thread walks the blocks in its own order: a shared cursor would mix them up.
+        std::thread::scope(|s| {
+            for t in 0..8u64 {
+                let (c, html) = (&c, &html);
+                s.spawn(move || {
+                    for i in 0..3000u64 {
+                        let k = (i * (2 * t + 1) + t * 37) % 300;
+                        assert_eq!(c.get(k), Some(html(k)), "block {k} on thread {t}");
+                    }
+                });
+            }
+        });
     }
 
     #[test]
