@@ -154,13 +154,8 @@ fn split_at(prefix: &str, words: &[Word], out: &mut Shards) {
 /// `{"word":[[deltas of class 0], [class 1], …], …}`
 fn leaf_json(words: &[Word]) -> Vec<u8> {
     let mut out = String::from("{");
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(&w.text).unwrap_or_default());
-        out.push(':');
-        push_lists(&mut out, &w.lists);
+    for w in words {
+        push_entry(&mut out, &w.text, &w.lists);
     }
     out.push('}');
     out.into_bytes()
@@ -184,16 +179,23 @@ fn node_json(exact: &[Word], words: &[Word]) -> Vec<u8> {
     for (id, c) in all {
         lists[c].push(id);
     }
-    let mut out = String::from("{\"\":");
-    push_lists(&mut out, &lists);
-    if let Some(w) = exact.first() {
-        out.push(',');
-        out.push_str(&serde_json::to_string(&w.text).unwrap_or_default());
-        out.push(':');
-        push_lists(&mut out, &w.lists);
+    let mut out = String::from("{");
+    push_entry(&mut out, "", &lists);
+    for w in exact {
+        push_entry(&mut out, &w.text, &w.lists);
     }
     out.push('}');
     out.into_bytes()
+}
+
+/// `"key":[lists]` into an object being written (`out` ends with `{` or an entry).
+fn push_entry(out: &mut String, key: &str, lists: &[Vec<u32>; CLASSES]) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    out.push_str(&serde_json::to_string(key).unwrap_or_default());
+    out.push(':');
+    push_lists(out, lists);
 }
 
 /// `[[3,1,1],[],[7]]`: delta-encoded lists, empty ones at the end left out.
