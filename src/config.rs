@@ -2,6 +2,9 @@
 //! does not know are reported as warnings (with the line) rather than silently ignored, and a
 //! wrong type is an error with line and column.
 //!
+//! `[deploy]` is read here too (its keys make one target, each `[deploy.NAME]` table another);
+//! what the targets mean is [`crate::deploy`]'s business.
+//!
 //! This module only reads configuration. Command-line overrides (`--base-url`, `--output`) are
 //! applied by the caller through [`Config::override_base_url`] and friends.
 
@@ -29,9 +32,88 @@ pub struct Config {
     pub edit_branch: String,
     pub highlight: HighlightConfig,
     pub build: BuildConfig,
+    pub compare: CompareConfig,
     /// Free-form values for templates: `config.extra.*`.
     pub extra: toml::Table,
+    /// Where `versus deploy` publishes, read from `deploy_table` by [`Config::parse`].
+    #[serde(skip)]
+    pub deploy: DeployConfig,
+    /// `[deploy]` as written: a table whose plain keys and sub-tables mean different things,
+    /// which serde's derive cannot tell apart without losing unknown-key warnings.
+    #[serde(rename = "deploy")]
+    deploy_table: toml::Table,
 }
+
+/// `[deploy]`: the targets `versus deploy [TARGET]` can publish to, in file order. The keys of
+/// `[deploy]` itself make the unnamed target (name `""`); each `[deploy.NAME]` table a named one.
+#[derive(Debug, Clone, Default)]
+pub struct DeployConfig {
+    pub targets: indexmap::IndexMap<String, DeployTarget>,
+}
+
+/// What a deploy target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeployKind {
+    /// A branch of a git remote (GitHub, Codeberg or GitLab Pages).
+    Git,
+    /// An S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, Backblaze B2).
+    S3,
+    /// A local or mounted folder.
+    Folder,
+    /// Anything `rsync` reaches, e.g. a server's folder over SSH.
+    Rsync,
+}
+
+/// One deploy target's keys, as written. Which are required and what is assumed for the rest
+/// depends on `target` and is decided by `crate::deploy`, which names the missing key.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DeployTarget {
+    pub target: Option<DeployKind>,
+    /// Builds for this target with this `base_url` (`--base-url` still wins).
+    pub base_url: Option<String>,
+    /// Files on the target that are not in the build but are never deleted (default: CNAME).
+    pub keep: Option<Vec<String>>,
+    /// A command run after a deploy that changed something (CDN invalidation).
+    pub invalidate: Option<String>,
+    // git
+    pub remote: Option<String>,
+    pub branch: Option<String>,
+    pub message: Option<String>,
+    pub nojekyll: Option<bool>,
+    // s3
+    pub bucket: Option<String>,
+    pub prefix: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub path_style: Option<bool>,
+    pub profile: Option<String>,
+    // folder
+    pub path: Option<String>,
+    // rsync
+    pub destination: Option<String>,
+}
+
+/// Every key a deploy target may have, for "did you mean" hints.
+const DEPLOY_KEYS: [&str; 16] = [
+    "target",
+    "base_url",
+    "keep",
+    "invalidate",
+    "remote",
+    "branch",
+    "message",
+    "nojekyll",
+    "bucket",
+    "prefix",
+    "region",
+    "endpoint",
+    "path_style",
+    "profile",
+    "path",
+    "destination",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
@@ -57,6 +139,41 @@ pub struct BuildConfig {
     pub fingerprint: bool,
 }
 
+/// `[compare]`: how comparison pages scale with the size of the comparison.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CompareConfig {
+    /// Which pairs of subjects get a page of their own.
+    pub pairs: PairPolicy,
+    /// Rows on one page (features, statements, pages, groups) before a list continues on
+    /// further pages (`…/page/2/`), and the most rows a hub page shows.
+    pub per_page: usize,
+    /// Subject columns a static matrix shows; readers pick others in the comparison view.
+    pub max_columns: usize,
+}
+
+/// Which pairs of subjects get a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PairPolicy {
+    /// Pairs that some page compares (both in its `subjects`).
+    Compared,
+    /// Every pair of subjects with a feature in common.
+    All,
+    /// No pair pages.
+    None,
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        CompareConfig {
+            pairs: PairPolicy::Compared,
+            per_page: 100,
+            max_columns: 12,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -70,7 +187,10 @@ impl Default for Config {
             edit_branch: "main".into(),
             highlight: HighlightConfig::default(),
             build: BuildConfig::default(),
+            compare: CompareConfig::default(),
             extra: toml::Table::new(),
+            deploy: DeployConfig::default(),
+            deploy_table: toml::Table::new(),
         }
     }
 }
@@ -149,10 +269,13 @@ impl Config {
                 Config::default()
             }
         };
+        let table = std::mem::take(&mut config.deploy_table);
+        config.deploy = parse_deploy(table, text, &mut diags, &mut unknown);
         for key in unknown {
             let last = key.rsplit('.').next().unwrap_or(&key);
             let line = find_key_line(text, last);
-            let known = [
+            let deploy = key.starts_with("deploy.").then_some(DEPLOY_KEYS);
+            let known = deploy.into_iter().flatten().chain([
                 "title",
                 "description",
                 "base_url",
@@ -163,14 +286,19 @@ impl Config {
                 "edit_branch",
                 "highlight",
                 "build",
+                "compare",
                 "extra",
+                "deploy",
                 "minify",
                 "fingerprint",
                 "dark_theme",
                 "max_block_bytes",
                 "time_budget_ms",
                 "cache",
-            ];
+                "pairs",
+                "per_page",
+                "max_columns",
+            ]);
             let mut d =
                 Diagnostic::warning(format!("unknown key `{key}` in versus.toml is ignored"))
                     .in_file(CONFIG_FILE)
@@ -196,6 +324,9 @@ impl Config {
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
+        // A page must hold at least one row, and a matrix one column.
+        self.compare.per_page = self.compare.per_page.max(1);
+        self.compare.max_columns = self.compare.max_columns.max(1);
     }
 
     /// The path part of `base_url` without a trailing slash: `""` or `"/docs"`.
@@ -207,6 +338,69 @@ impl Config {
     pub fn absolute_prefix(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// `[deploy]` → targets. A key whose value is a table names a target; the other keys are the
+/// unnamed target's. Unknown keys go to `unknown` (as `deploy.key` or `deploy.NAME.key`) to be
+/// warned about with the rest; a wrong type is an error on the target's line.
+fn parse_deploy(
+    table: toml::Table,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+    unknown: &mut Vec<String>,
+) -> DeployConfig {
+    let (named, plain): (Vec<_>, Vec<_>) = table.into_iter().partition(|(_, v)| v.is_table());
+    let mut tables = Vec::new();
+    if !plain.is_empty() {
+        tables.push((String::new(), plain.into_iter().collect::<toml::Table>()));
+    }
+    for (name, value) in named {
+        if let toml::Value::Table(t) = value {
+            tables.push((name, t));
+        }
+    }
+    let mut targets = indexmap::IndexMap::new();
+    for (name, t) in tables {
+        let section = if name.is_empty() {
+            "deploy".to_string()
+        } else {
+            format!("deploy.{name}")
+        };
+        let value = toml::Value::Table(t);
+        let result = serde_ignored::deserialize(value, |path| {
+            unknown.push(format!("{section}.{path}"));
+        });
+        match result {
+            Ok(target) => {
+                targets.insert(name, target);
+            }
+            Err(e) => {
+                let line = find_table_line(text, &section);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "invalid [{section}] in versus.toml: {}",
+                        e.message()
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(line, if line > 0 { 1 } else { 0 }, Some(text))
+                    .with_help("valid targets: target = \"git\", \"s3\", \"folder\" or \"rsync\""),
+                );
+            }
+        }
+    }
+    DeployConfig { targets }
+}
+
+/// 1-based line of the `[name]` table header (0 when not found).
+fn find_table_line(text: &str, name: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let t = l.trim();
+            t.strip_prefix('[')
+                .and_then(|t| t.split(']').next())
+                .is_some_and(|t| t.trim() == name)
+        })
+        .map_or(0, |i| i + 1)
 }
 
 /// The path of a URL without a trailing slash: `https://x.org/a/b/` → `/a/b`, `/` → ``.
@@ -277,6 +471,33 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].is_error());
         assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn deploy_targets_plain_and_named() {
+        let text = "title = \"x\"\n[deploy]\ntarget = \"git\"\nremote = \"../pages.git\"\nbranch = \"gh-pages\"\n\n[deploy.staging]\ntarget = \"s3\"\nbuckett = \"b\"\n";
+        let (c, d) = Config::parse(text);
+        let names: Vec<_> = c.deploy.targets.keys().map(String::as_str).collect();
+        assert_eq!(names, ["", "staging"]);
+        let plain = &c.deploy.targets[""];
+        assert_eq!(plain.target, Some(DeployKind::Git));
+        assert_eq!(plain.remote.as_deref(), Some("../pages.git"));
+        assert_eq!(c.deploy.targets["staging"].target, Some(DeployKind::S3));
+        // The typo is a warning with its line and a hint, as everywhere else in the file.
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("deploy.staging.buckett"), "{d:?}");
+        assert_eq!(d[0].line, 9);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `bucket`?"));
+    }
+
+    #[test]
+    fn deploy_target_of_unknown_kind_is_an_error_on_its_table() {
+        let (c, d) = Config::parse("[deploy.live]\ntarget = \"ftp\"\n");
+        assert!(c.deploy.targets.is_empty());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error());
+        assert_eq!(d[0].line, 1);
+        assert!(d[0].message.contains("ftp"), "{}", d[0].message);
     }
 
     #[test]

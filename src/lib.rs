@@ -21,6 +21,7 @@
 //! | the stages wired together for `build` | [`pipeline`] |
 //! | `versus check`: links and ids in the rendered pages | [`linkcheck`] |
 //! | `versus serve`: the engine into memory, incremental, with live reload | [`serve`] |
+//! | `versus deploy`: the build → git, S3, a folder or rsync, changes only | [`deploy`] |
 //!
 //! Shared helpers low in the house: [`urls`] (paths and URLs), [`slug`], [`diagnostics`]
 //! (the one error/warning type, with file, line and column), [`error`].
@@ -30,6 +31,7 @@
 
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;

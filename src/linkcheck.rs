@@ -309,7 +309,7 @@ fn broken(
     why: String,
 ) -> Diagnostic {
     let source = match by_output.get(page_out) {
-        Some(Target::Page(p)) => Some(&model.pages[*p].source),
+        Some(Target::Page(p, _)) => Some(&model.pages[*p].source),
         _ => None,
     };
     match source {

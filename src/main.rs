@@ -23,6 +23,7 @@ Examples:
                                     Build for a sub-path (preview deploys)
   versus serve --open               Preview with live reload, open the browser
   versus check                      Run every check, write nothing
+  versus deploy --dry-run           Show what a deploy would upload and delete
   versus init my-site               Start a new site";
 
 #[derive(Parser)]
@@ -58,6 +59,33 @@ enum Command {
     /// Start a new site in DIR (default: the current folder), which must be empty
     #[command(after_help = "Examples:\n  versus init my-site\n  cd my-site && versus serve")]
     Init(InitArgs),
+    /// Build, then publish to a target from [deploy] in versus.toml, sending only what changed
+    #[command(
+        after_help = "Examples:\n  versus deploy --dry-run     # list every upload, delete and skip; change nothing\n  versus deploy               # the [deploy] target\n  versus deploy staging --yes # [deploy.staging], deleting files gone from the build\n\nTargets: target = \"git\" (remote, branch), \"s3\" (bucket, region, endpoint, prefix),\n\"folder\" (path), \"rsync\" (destination). See docs/deploy.md."
+    )]
+    Deploy(DeployArgs),
+}
+
+#[derive(Args)]
+struct DeployArgs {
+    /// A target named in versus.toml as [deploy.NAME] (default: the one under [deploy])
+    #[arg(value_name = "TARGET")]
+    target: Option<String>,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// List every upload, delete and skip with its reason; build in a temporary folder and
+    /// change nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Delete files on the target that are not in the build, without asking
+    #[arg(long, short)]
+    yes: bool,
+    /// Where to build before deploying (default: `output_dir` from versus.toml, i.e. site/)
+    #[arg(long, short, value_name = "DIR", conflicts_with = "dry_run")]
+    output: Option<PathBuf>,
+    /// Override `base_url` (from the target's `base_url`, else versus.toml's)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -158,6 +186,7 @@ fn main() -> ExitCode {
             run_check(&ui, &opts, external.as_ref())
         }
         Command::Init(a) => run_init(&ui, &a.dir),
+        Command::Deploy(a) => run_deploy(&ui, a),
         Command::Serve(a) => {
             let opts = versus::serve::ServeOptions {
                 root: a.root,
@@ -206,6 +235,62 @@ fn run_init(ui: &Ui, dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// `versus deploy`: pick the target, build (refusing on errors), then hand over to the library.
+fn run_deploy(ui: &Ui, a: DeployArgs) -> ExitCode {
+    use versus::deploy;
+    let target = match deploy::select(&a.site.root, a.target.as_deref()) {
+        Ok(t) => t,
+        Err(diags) => {
+            ui.print_diagnostics(&diags);
+            return ExitCode::from(2);
+        }
+    };
+    // A dry run changes nothing, not even the output folder.
+    let scratch = if a.dry_run {
+        match tempfile::Builder::new().prefix("versus-dry-run-").tempdir() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                ui.print_diagnostics(&[Diagnostic::error(format!(
+                    "could not make a temporary folder to build in: {e}"
+                ))]);
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
+    };
+    let opts = BuildOptions {
+        root: a.site.root,
+        output: scratch.as_ref().map(|t| t.path().join("site")).or(a.output),
+        base_url: a.base_url.or_else(|| target.settings.base_url.clone()),
+        drafts: a.site.drafts,
+        strict: a.site.strict,
+    };
+    let result = build_with_progress(ui, &opts, true);
+    let output = match &result {
+        Ok(r) if r.errors() == 0 => r.output.clone(),
+        _ => {
+            let code = finish(ui, result, true);
+            eprintln!("Nothing was deployed: the build failed.");
+            return code;
+        }
+    };
+    finish(ui, result, true);
+    let flags = deploy::Flags {
+        dry_run: a.dry_run,
+        yes: a.yes,
+        quiet: ui.quiet,
+        verbose: ui.verbose,
+    };
+    match deploy::run(&target, &output, &flags) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            ui.print_diagnostics(&[e.to_diagnostic()]);
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// `versus check`: the build's checks plus links, rendered in memory.
 fn run_check(
     ui: &Ui,
@@ -246,6 +331,10 @@ impl Ui {
 }
 
 fn run_build(ui: &Ui, opts: &BuildOptions, write: bool) -> ExitCode {
+    finish(ui, build_with_progress(ui, opts, write), write)
+}
+
+fn build_with_progress(ui: &Ui, opts: &BuildOptions, write: bool) -> versus::Result<BuildReport> {
     let bar = ui.progress_bar();
     let progress = |done: usize, total: usize| {
         if let Some(pb) = &bar {
@@ -261,7 +350,7 @@ fn run_build(ui: &Ui, opts: &BuildOptions, write: bool) -> ExitCode {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    finish(ui, result, write)
+    result
 }
 
 fn finish(ui: &Ui, result: versus::Result<BuildReport>, write: bool) -> ExitCode {

@@ -377,6 +377,11 @@ fn the_first_search_of_a_wide_site_fits_the_budget() {
         found.iter().any(|(k, ..)| k == "a"),
         "articles comparing {subject}"
     );
+    let group = &model.groups[model.features[1234].group].name;
+    assert!(
+        has(&index.search(group), "g", group),
+        "the group page of {group}"
+    );
     let article = &model.pages[model.page_by_rel("articles/a01233.md").unwrap()].title;
     assert!(has(&index.search("part 1234"), "a", article), "{article}");
 }

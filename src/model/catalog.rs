@@ -7,9 +7,11 @@
 //!
 //! Not here: the statements about features (see `statements`).
 
+use std::path::PathBuf;
+
 use serde::Deserialize;
 
-use super::{Feature, FeatureId, Model};
+use super::{Feature, FeatureId, Group, GroupId, Model, Named};
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, closest};
 use crate::slug::slugify;
@@ -39,11 +41,11 @@ pub const OTHER_GROUP: &str = "Other";
 
 impl Model {
     pub(super) fn load_catalog(&mut self, text: &str, diags: &mut Vec<Diagnostic>) {
-        let file = format!(
+        let file = PathBuf::from(format!(
             "{}/{}",
             crate::content::CONTENT_DIR,
             crate::content::FEATURES_FILE
-        );
+        ));
         let catalog: Catalog = match toml::from_str(text) {
             Ok(c) => c,
             Err(e) => {
@@ -61,14 +63,9 @@ impl Model {
         self.has_catalog = true;
         for entry in catalog.feature {
             let slug = slugify(&entry.name);
-            let group = entry
-                .group
-                .clone()
-                .unwrap_or_else(|| OTHER_GROUP.to_string());
-            if !self.groups.contains(&group) {
-                self.groups.push(group.clone());
-            }
+            let group = self.group_named(entry.group.as_deref().unwrap_or(OTHER_GROUP));
             let id = self.features.len();
+            let line = find_line(text, &format!("\"{}\"", entry.name));
             for key in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
                 let k = slugify(key);
                 if let Some(&other) = self.feature_by_key.get(&k) {
@@ -87,6 +84,7 @@ impl Model {
                 }
                 self.feature_by_key.insert(k, id);
             }
+            self.groups[group].features.push(id);
             self.features.push(Feature {
                 name: entry.name,
                 slug,
@@ -94,23 +92,56 @@ impl Model {
                 description: entry.description,
                 aliases: entry.aliases,
                 statements: Vec::new(),
+                named_at: Named {
+                    file: file.clone(),
+                    line,
+                    column: 1,
+                },
             });
         }
     }
 
-    /// The feature a row name refers to, creating an ad-hoc feature for an unknown name.
+    /// The feature a row name refers to, creating an ad-hoc feature for an unknown name (in
+    /// the "Other" group when the site has a catalogue, else in a group named after the page
+    /// that first states it, `group_hint`). A name that reaches a feature under another
+    /// spelling (`crypto` for `Crypto`, `fit-content()` for `fit-content`) is a warning naming
+    /// both places: the two may not be meant as one.
     pub(super) fn feature_for(
         &mut self,
         name: &str,
         source: &Source,
         (line, column): (usize, usize),
+        group_hint: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> FeatureId {
         let key = slugify(name);
         if let Some(&id) = self.feature_by_key.get(&key) {
+            let f = &self.features[id];
+            if f.name != name && !f.aliases.iter().any(|a| a == name) {
+                let first = &f.named_at;
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`{name}` and `{}` are one feature (both are `{key}` in URLs)",
+                        f.name
+                    ))
+                    .in_file(&source.file)
+                    .at(line, column, Some(&source.text))
+                    .with_note(format!(
+                        "`{}` is named at {}:{}:{}",
+                        f.name,
+                        first.file.display().to_string().replace('\\', "/"),
+                        first.line,
+                        first.column
+                    ))
+                    .with_help(format!(
+                        "write it `{}` everywhere, or list `{name}` under its `aliases` in features.toml",
+                        f.name
+                    )),
+                );
+            }
             return id;
         }
-        if self.has_catalog {
+        let group = if self.has_catalog {
             let mut d = Diagnostic::warning(format!("feature `{name}` is not in features.toml"))
                 .in_file(&source.file)
                 .at(line, column, Some(&source.text));
@@ -121,21 +152,51 @@ impl Model {
                 d = d.with_help("add it to content/features.toml");
             }
             diags.push(d);
-        }
-        if !self.groups.iter().any(|g| g == OTHER_GROUP) {
-            self.groups.push(OTHER_GROUP.to_string());
-        }
+            self.group_named(OTHER_GROUP)
+        } else {
+            self.group_named(group_hint)
+        };
         let id = self.features.len();
+        self.groups[group].features.push(id);
         self.features.push(Feature {
             name: name.to_string(),
             slug: key.clone(),
-            group: OTHER_GROUP.to_string(),
+            group,
             description: None,
             aliases: Vec::new(),
             statements: Vec::new(),
+            named_at: Named {
+                file: source.file.clone(),
+                line,
+                column,
+            },
         });
         self.feature_by_key.insert(key, id);
         id
+    }
+
+    /// The group called `name`, made (with a slug no other group has) if it is new.
+    /// Groups whose names differ only in letter case stay two groups with two slugs.
+    fn group_named(&mut self, name: &str) -> GroupId {
+        if let Some(g) = self.groups.iter().position(|g| g.name == name) {
+            return g;
+        }
+        let base = match slugify(name) {
+            s if s.is_empty() => "group".to_string(),
+            s => s,
+        };
+        let mut slug = base.clone();
+        let mut n = 2;
+        while self.groups.iter().any(|g| g.slug == slug) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        self.groups.push(Group {
+            name: name.to_string(),
+            slug,
+            features: Vec::new(),
+        });
+        self.groups.len() - 1
     }
 }
 

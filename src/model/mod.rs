@@ -20,7 +20,8 @@
 //! | `pages` | URLs, titles, list order, tags, sections |
 //! | `links` | link resolution, broken links, backlinks |
 //! | `relations` | pairs of subjects, related pages |
-//! | `targets` | every page the site renders, and its path |
+//! | `verdicts` | what stands for a subject on a feature; how two subjects compare |
+//! | `targets` | every page the site renders, its path, and how lists split into pages |
 
 mod catalog;
 mod links;
@@ -28,12 +29,14 @@ mod pages;
 mod relations;
 mod statements;
 mod targets;
+mod verdicts;
 
 pub use catalog::OTHER_GROUP;
 pub use links::{OldBody, Resolved};
 pub use pages::page_path;
 pub use statements::Level;
-pub use targets::{PageKind, SUBJECT_INDEX_PATH, Target};
+pub use targets::{PageKind, PageNo, SUBJECT_INDEX_PATH, Target, page_count, page_slice};
+pub use verdicts::{Agreement, PairSummary};
 
 use std::collections::HashMap;
 
@@ -51,6 +54,7 @@ pub type FeatureId = usize;
 pub type StatementId = usize;
 pub type TagId = usize;
 pub type PairId = usize;
+pub type GroupId = usize;
 
 /// One claim: subject S has feature F (at a level, or with a text value), said on a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +120,8 @@ pub struct Subject {
     /// Articles that compare this subject.
     pub articles: Vec<PageId>,
     pub pairs: Vec<PairId>,
+    /// The features it has statements about, by group.
+    pub by_group: Vec<(GroupId, Vec<FeatureId>)>,
 }
 
 /// A feature, from the catalogue or first named in a table.
@@ -123,10 +129,30 @@ pub struct Subject {
 pub struct Feature {
     pub name: String,
     pub slug: String,
-    pub group: String,
+    pub group: GroupId,
     pub description: Option<String>,
     pub aliases: Vec<String>,
     pub statements: Vec<StatementId>,
+    /// Where it was first named (its catalogue entry, or the first row naming it).
+    pub named_at: Named,
+}
+
+/// A place in a source file: for messages that point at a second place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub file: std::path::PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A group of features: from `features.toml`, else the page that first states them.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    /// Unique among groups, even for names that differ only in letter case.
+    pub slug: String,
+    /// In catalogue order, then in the order tables first name them.
+    pub features: Vec<FeatureId>,
 }
 
 /// A tag and the pages carrying it, in list order.
@@ -137,7 +163,7 @@ pub struct Tag {
     pub pages: Vec<PageId>,
 }
 
-/// Two subjects that share at least one feature; `a` < `b` by id.
+/// Two subjects with a page of their own (see `relations`); `a` < `b` by id.
 #[derive(Debug, Clone)]
 pub struct Pair {
     pub a: SubjectId,
@@ -147,6 +173,8 @@ pub struct Pair {
     pub features: Vec<FeatureId>,
     /// Articles comparing both.
     pub articles: Vec<PageId>,
+    /// `features` by group.
+    pub by_group: Vec<(GroupId, Vec<FeatureId>)>,
 }
 
 /// The whole site, as data.
@@ -158,13 +186,16 @@ pub struct Model {
     pub pages: Vec<Page>,
     pub subjects: Vec<Subject>,
     pub features: Vec<Feature>,
-    /// Feature groups in catalogue order.
-    pub groups: Vec<String>,
+    /// Feature groups in catalogue order, then in the order tables first use them.
+    pub groups: Vec<Group>,
     pub statements: Vec<Statement>,
     pub tags: Vec<Tag>,
     pub pairs: Vec<Pair>,
     pub assets: Vec<Asset>,
     pub home: Option<PageId>,
+    /// Subjects by number of statements, most first: the columns a matrix shows when it
+    /// cannot show them all.
+    pub top_subjects: Vec<SubjectId>,
     page_by_rel: HashMap<String, PageId>,
     subject_by_id: HashMap<String, SubjectId>,
     feature_by_key: HashMap<String, FeatureId>,
@@ -194,6 +225,7 @@ impl Model {
             pairs: Vec::new(),
             assets: content.assets,
             home: None,
+            top_subjects: Vec::new(),
             page_by_rel: HashMap::new(),
             subject_by_id: HashMap::new(),
             feature_by_key: HashMap::new(),
@@ -232,6 +264,7 @@ impl Model {
         m.resolve_links(&mut diags);
         m.build_pairs();
         m.build_related();
+        m.check_paths(&mut diags);
         (m, diags)
     }
 
@@ -256,35 +289,6 @@ impl Model {
 
     pub fn subject_title(&self, s: SubjectId) -> &str {
         &self.pages[self.subjects[s].page].title
-    }
-
-    /// Statements about subject `s` and feature `f`, in page order.
-    pub fn statements_about(
-        &self,
-        s: SubjectId,
-        f: FeatureId,
-    ) -> impl Iterator<Item = StatementId> + '_ {
-        self.features[f]
-            .statements
-            .iter()
-            .copied()
-            .filter(move |&st| self.statements[st].subject == s)
-    }
-
-    /// The statement that stands for subject `s` on feature `f` site-wide: the subject's own
-    /// page first, then the first article that says something.
-    pub fn verdict(&self, s: SubjectId, f: FeatureId) -> Option<StatementId> {
-        let own = self.subjects[s].page;
-        let mut first = None;
-        for st in self.statements_about(s, f) {
-            if self.statements[st].page == own {
-                return Some(st);
-            }
-            if first.is_none() {
-                first = Some(st);
-            }
-        }
-        first
     }
 }
 

@@ -79,6 +79,7 @@ impl Model {
                     statements: Vec::new(),
                     articles: Vec::new(),
                     pairs: Vec::new(),
+                    by_group: Vec::new(),
                 });
             }
             self.pages.push(Page {
@@ -296,7 +297,7 @@ pub(super) fn url_segment(name: &str) -> String {
     out
 }
 
-fn is_reserved(path: &str) -> bool {
+pub(super) fn is_reserved(path: &str) -> bool {
     path == "/compare/"
         || path.starts_with("/compare/")
         || path == "/features/"

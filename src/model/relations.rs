@@ -1,16 +1,21 @@
-//! Relations derived from statements and subjects: pairs of subjects compared, and each
-//! article's related pages (the articles sharing most subjects with it).
+//! Relations derived from statements and subjects: pairs of subjects compared (and which get
+//! a page), what each subject and pair covers group by group, and each article's related
+//! pages (the articles sharing most subjects with it).
 //!
 //! Not here: what a pair page shows (see `render`).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
-use super::{FeatureId, Model, PageId, Pair, RELATED_MAX};
+use super::{FeatureId, GroupId, Model, PageId, Pair, RELATED_MAX, SubjectId};
+use crate::config::PairPolicy;
 use crate::content::SourceKind;
 
 impl Model {
+    /// Pairs of subjects that get a page, as `[compare] pairs` says: those some page compares
+    /// (both in its `subjects`; the default), every pair with a feature in common, or none.
+    /// A pair needs at least one feature either subject has a statement about.
     pub(super) fn build_pairs(&mut self) {
         let n = self.subjects.len();
         // Features each subject has statements about.
@@ -24,37 +29,77 @@ impl Model {
                     .collect()
             })
             .collect();
-        for a in 0..n {
-            for b in a + 1..n {
-                if feats[a].is_disjoint(&feats[b]) {
-                    continue;
-                }
-                let mut features: Vec<FeatureId> = feats[a].union(&feats[b]).copied().collect();
-                features.sort_unstable();
-                let mut articles: Vec<PageId> = self.subjects[a]
-                    .articles
-                    .iter()
-                    .copied()
-                    .filter(|p| self.pages[*p].subjects.contains(&b))
-                    .collect();
-                self.sort_pages(&mut articles);
-                let id = self.pairs.len();
-                self.pairs.push(Pair {
-                    a,
-                    b,
-                    slug: format!("{}-vs-{}", self.subjects[a].id, self.subjects[b].id),
-                    features,
-                    articles,
-                });
-                self.subjects[a].pairs.push(id);
-                self.subjects[b].pairs.push(id);
-            }
+        let candidates: BTreeSet<(SubjectId, SubjectId)> = match self.config.compare.pairs {
+            PairPolicy::None => BTreeSet::new(),
+            PairPolicy::All => (0..n)
+                .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+                .filter(|&(a, b)| !feats[a].is_disjoint(&feats[b]))
+                .collect(),
+            PairPolicy::Compared => self
+                .pages
+                .iter()
+                .flat_map(|p| {
+                    let s = &p.subjects;
+                    (0..s.len()).flat_map(move |i| {
+                        (i + 1..s.len()).map(move |j| (s[i].min(s[j]), s[i].max(s[j])))
+                    })
+                })
+                .filter(|&(a, b)| !feats[a].is_empty() || !feats[b].is_empty())
+                .collect(),
+        };
+        for (a, b) in candidates {
+            let mut features: Vec<FeatureId> = feats[a].union(&feats[b]).copied().collect();
+            features.sort_unstable();
+            let mut articles: Vec<PageId> = self.subjects[a]
+                .articles
+                .iter()
+                .copied()
+                .filter(|p| self.pages[*p].subjects.contains(&b))
+                .collect();
+            self.sort_pages(&mut articles);
+            let id = self.pairs.len();
+            self.pairs.push(Pair {
+                a,
+                b,
+                slug: format!("{}-vs-{}", self.subjects[a].id, self.subjects[b].id),
+                by_group: self.by_group(features.iter().copied()),
+                features,
+                articles,
+            });
+            self.subjects[a].pairs.push(id);
+            self.subjects[b].pairs.push(id);
         }
         for s in 0..n {
             let mut arts = std::mem::take(&mut self.subjects[s].articles);
             self.sort_pages(&mut arts);
             self.subjects[s].articles = arts;
+            let stated: BTreeSet<FeatureId> = self.subjects[s]
+                .statements
+                .iter()
+                .map(|&st| self.statements[st].feature)
+                .collect();
+            self.subjects[s].by_group = self.by_group(stated.into_iter());
         }
+        // The subjects a matrix shows first: most statements, then by id.
+        let mut top: Vec<SubjectId> = (0..n).collect();
+        top.sort_by_key(|&s| std::cmp::Reverse(self.subjects[s].statements.len()));
+        self.top_subjects = top;
+    }
+
+    /// Features grouped in group order (and catalogue order within a group), empty groups
+    /// left out.
+    fn by_group(
+        &self,
+        features: impl Iterator<Item = FeatureId>,
+    ) -> Vec<(GroupId, Vec<FeatureId>)> {
+        let mut by: BTreeMap<GroupId, Vec<FeatureId>> = BTreeMap::new();
+        for f in features {
+            by.entry(self.features[f].group).or_default().push(f);
+        }
+        for list in by.values_mut() {
+            list.sort_unstable();
+        }
+        by.into_iter().collect()
     }
 
     /// Related pages: articles sharing the most subjects, at most [`RELATED_MAX`].

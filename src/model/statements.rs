@@ -68,6 +68,11 @@ impl Model {
         for (pid, page) in pages.iter_mut().enumerate() {
             let source = &page.source;
             let front = &source.front;
+            // Without a catalogue, features are grouped by the article that first states them.
+            let group_hint = match source.kind {
+                SourceKind::Article | SourceKind::Section | SourceKind::Home => page.title.clone(),
+                SourceKind::Subject => super::OTHER_GROUP.to_string(),
+            };
             // Column subjects of an article.
             let mut columns = Vec::new();
             if source.kind == SourceKind::Subject {
@@ -105,7 +110,13 @@ impl Model {
             let mut rows = Vec::new();
             let mut seen_features: HashMap<FeatureId, usize> = HashMap::new();
             for raw in &front.features {
-                let feature = self.feature_for(&raw.name, source, (raw.line, raw.column), diags);
+                let feature = self.feature_for(
+                    &raw.name,
+                    source,
+                    (raw.line, raw.column),
+                    &group_hint,
+                    diags,
+                );
                 if let Some(&first) = seen_features.get(&feature) {
                     diags.push(
                         Diagnostic::error(format!(

@@ -58,7 +58,7 @@ fn site_feed(model: &Model, dated: &[PageId]) -> (String, Vec<u8>) {
 }
 
 fn tag_feed(model: &Model, t: usize, dated: &[PageId]) -> (String, Vec<u8>) {
-    let page_path = model.target_path(Target::Tag(t));
+    let page_path = model.target_path(Target::Tag(t, 0));
     let title = format!("{} · {}", model.tags[t].name, model.config.title);
     let feed_path = format!("{page_path}atom.xml");
     let xml = feed(model, &title, &page_path, &feed_path, dated);

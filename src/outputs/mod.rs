@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `statics` | theme and site `static/` files, files next to pages, the highlight stylesheet |
 //! | `search` | the search index: `search/index.json` and the shards it lists |
+//! | `compare` | the data of the reader's comparison view (`compare/data/`) |
 //! | `sitemap` | `sitemap.xml` (and chunks), `robots.txt` |
 //! | `feeds` | Atom feeds: the site's and one per tag |
 //! | `redirects` | redirect pages for `aliases` |
@@ -21,6 +22,7 @@
 //!
 //! Not here: rendering pages (`crate::render`), writing files (`crate::output`).
 
+pub mod compare;
 pub mod feeds;
 pub mod minify;
 pub mod redirects;
@@ -116,6 +118,15 @@ pub const GENERATORS: &[Generator] = &[
         },
         make: |m, kept| (search::files(m, &mut kept.search), Vec::new()),
         remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut kept.search),
+    },
+    Generator {
+        name: "comparison view data",
+        deps: Deps {
+            text: false,
+            model: true,
+        },
+        make: |m, _| (compare::files(m), Vec::new()),
+        remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {
         name: "sitemap and robots.txt",

@@ -50,7 +50,7 @@ pub fn files(model: &Model) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
             let out = output_path(&path);
             if let Some(&t) = real.get(&out) {
                 let what = match t {
-                    Target::Page(other) => model.pages[other].source.file.display().to_string(),
+                    Target::Page(other, _) => model.pages[other].source.file.display().to_string(),
                     _ => "a generated page".to_string(),
                 };
                 diags.push(error(

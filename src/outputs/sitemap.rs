@@ -27,7 +27,7 @@ fn sitemap_entries(model: &Model) -> Vec<(String, Option<&Date>)> {
         .filter(|t| *t != Target::NotFound)
         .map(|t| {
             let lastmod = match t {
-                Target::Page(p) => last_change(model, p),
+                Target::Page(p, 0) => last_change(model, p),
                 _ => None,
             };
             (model.target_path(t), lastmod)

@@ -1,5 +1,9 @@
 //! Contexts of the pages generated from the model alone: the subject and feature indexes,
-//! a page per feature, the matrix, a page per pair of subjects, the tag pages and 404.
+//! a page per feature, the matrix and its groups, a page per pair (and per pair and group),
+//! a subject's statements in one group, the tag pages and 404.
+//!
+//! Every list here holds at most one page of rows ([`page_slice`]); where a page would
+//! outgrow that, it shows a summary by group instead (see `crate::model::targets`).
 //!
 //! Not here: pages made from Markdown (`pages`), the JSON helpers (`values`).
 
@@ -7,71 +11,104 @@ use serde_json::{Value, json};
 
 use super::parts::{Ctx, Part};
 use super::values::{
-    feature_summary, levels_used, pair_ref, subject_ref, subjects_list, virtual_page,
+    feature_summary, group_ref, levels_used, paginator, pair_ref, subject_ref, subjects_list,
+    virtual_page,
 };
-use crate::model::{FeatureId, Level, PairId, SubjectId, TagId, Target};
+use crate::model::{
+    FeatureId, GroupId, Model, PageNo, PairId, SubjectId, TagId, Target, page_slice,
+};
 
-/// `/subjects/` when no `content/subjects/_index.md` gives it a text.
-pub fn subject_index(ctx: &mut Ctx) {
+/// A generated page's `page` and `paginator`, with breadcrumbs through `parents`.
+fn page(ctx: &mut Ctx, t: Target, title: &str, description: &str, parents: &[(&str, String)]) {
     let m = ctx.m;
-    ctx.insert_json(
-        "page",
-        &virtual_page(
-            "Subjects",
-            "Everything this site compares.",
-            "/subjects/",
-            m,
-        ),
-    );
-    ctx.insert_json("subjects", &json!(subjects_list(m)));
+    let path = m.target_path(t);
+    let mut v = virtual_page(title, description, &path, m);
+    if !parents.is_empty() {
+        let mut chain = vec![json!({ "title": "Home", "url": m.url("/") })];
+        chain.extend(
+            parents
+                .iter()
+                .map(|(title, path)| json!({ "title": title, "url": m.url(path) })),
+        );
+        chain.push(json!({ "title": title, "url": null }));
+        v["breadcrumbs"] = json!(chain);
+    }
+    ctx.insert_json("page", &v);
+    ctx.insert_json("paginator", &paginator(m, t));
 }
 
-/// `/features/`: every feature, by group.
-pub fn feature_index(ctx: &mut Ctx) {
+/// `/subjects/` when no `content/subjects/_index.md` gives it a text.
+pub fn subject_index(ctx: &mut Ctx, n: PageNo) {
     let m = ctx.m;
-    ctx.insert_json(
-        "page",
-        &virtual_page(
-            "Features",
-            "Every feature compared on this site, by group.",
-            "/features/",
-            m,
-        ),
+    page(
+        ctx,
+        Target::SubjectIndex(n),
+        "Subjects",
+        "Everything this site compares.",
+        &[],
     );
-    let groups: Vec<Value> = m
-        .groups
-        .iter()
-        .map(|g| {
-            let features: Vec<Value> = m
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| &f.group == g)
-                .map(|(i, _)| feature_summary(m, i))
-                .collect();
-            json!({ "name": g, "features": features })
-        })
-        .filter(|g| g["features"].as_array().is_some_and(|a| !a.is_empty()))
+    ctx.insert_json(
+        "subjects",
+        &json!(page_slice(&subjects_list(m), n, m.per_page())),
+    );
+}
+
+/// `/features/`: every feature by group, or on a big site every group with its size.
+pub fn feature_index(ctx: &mut Ctx, n: PageNo) {
+    let m = ctx.m;
+    page(
+        ctx,
+        Target::FeatureIndex(n),
+        "Features",
+        "Every feature compared on this site, by group.",
+        &[],
+    );
+    let groups: Vec<GroupId> = (0..m.groups.len())
+        .filter(|&g| !m.groups[g].features.is_empty())
         .collect();
+    let big = m.feature_index_is_big();
+    let groups: Vec<Value> = page_slice(
+        &groups,
+        if big { n } else { 0 },
+        if big { m.per_page() } else { usize::MAX },
+    )
+    .iter()
+    .map(|&g| {
+        let mut v = group_ref(m, g);
+        v["features"] = if big {
+            json!([])
+        } else {
+            json!(
+                m.groups[g]
+                    .features
+                    .iter()
+                    .map(|&f| feature_summary(m, f))
+                    .collect::<Vec<_>>()
+            )
+        };
+        v
+    })
+    .collect();
     ctx.insert_json("groups", &json!(groups));
+    ctx.insert_json("summary_only", &json!(big));
 }
 
 /// One feature: every subject's verdict and every statement about it.
-pub fn feature(ctx: &mut Ctx, f: FeatureId) {
+pub fn feature(ctx: &mut Ctx, f: FeatureId, n: PageNo) {
     let m = ctx.m;
     let feat = &m.features[f];
-    let path = m.target_path(Target::Feature(f));
-    ctx.insert_json(
-        "page",
-        &virtual_page(
-            &feat.name,
-            feat.description.as_deref().unwrap_or(""),
-            &path,
-            m,
-        ),
+    let t = Target::Feature(f, n);
+    page(
+        ctx,
+        t,
+        &feat.name,
+        feat.description.as_deref().unwrap_or(""),
+        &[("Features", "/features/".into())],
     );
-    let rows: Vec<Part> = (0..m.subjects.len())
-        .map(|s| {
+    let subjects: Vec<SubjectId> = (0..m.subjects.len()).collect();
+    let rows: Vec<Part> = page_slice(&subjects, n, m.per_page())
+        .iter()
+        .map(|&s| {
             ctx.with(
                 json!({ "subject": subject_ref(m, s) }),
                 [
@@ -87,8 +124,9 @@ pub fn feature(ctx: &mut Ctx, f: FeatureId) {
     let levels = levels_used(m, feat.statements.iter().copied());
     let feature = ctx.with(
         json!({
-            "name": feat.name, "slug": feat.slug, "url": m.url(&path),
-            "group": feat.group, "description": feat.description, "aliases": feat.aliases,
+            "name": feat.name, "slug": feat.slug, "url": m.url(&m.target_path(Target::Feature(f, 0))),
+            "group": m.groups[feat.group].name, "group_ref": group_ref(m, feat.group),
+            "description": feat.description, "aliases": feat.aliases,
             "levels_used": levels,
         }),
         [("rows", ctx.list(rows))],
@@ -96,42 +134,150 @@ pub fn feature(ctx: &mut Ctx, f: FeatureId) {
     ctx.insert("feature", feature);
 }
 
-/// `/compare/`: every subject against every feature, and the list of pairs.
-pub fn matrix(ctx: &mut Ctx) {
-    let m = ctx.m;
-    ctx.insert_json(
-        "page",
-        &virtual_page(
-            "Compare everything",
-            "Every subject against every feature.",
-            "/compare/",
-            m,
-        ),
-    );
-    let subjects: Vec<SubjectId> = (0..m.subjects.len()).collect();
-    let features: Vec<FeatureId> = (0..m.features.len()).collect();
-    let matrix = matrix_of(ctx, &subjects, &features);
-    ctx.insert("matrix", matrix);
-    let pairs: Vec<Value> = (0..m.pairs.len()).map(|p| pair_ref(m, p)).collect();
-    ctx.insert_json("pairs", &json!(pairs));
+/// The subjects a static matrix shows as columns: all, or the first `max_columns` by
+/// number of statements.
+fn columns(m: &Model) -> Vec<SubjectId> {
+    let max = m.config.compare.max_columns;
+    if m.subjects.len() <= max {
+        return (0..m.subjects.len()).collect();
+    }
+    let mut top: Vec<SubjectId> = m.top_subjects.iter().copied().take(max).collect();
+    top.sort_unstable();
+    top
 }
 
-/// Subjects × features, grouped, one verdict per cell.
+/// `/compare/`: every subject against every feature; on a big site, a summary by group
+/// (how many features each subject has in it) linking to each group's page.
+pub fn matrix(ctx: &mut Ctx, n: PageNo) {
+    let m = ctx.m;
+    let big = m.matrix_is_big();
+    let description = if big {
+        "Every feature group at a glance; open a group for its matrix."
+    } else {
+        "Every subject against every feature."
+    };
+    page(
+        ctx,
+        Target::Matrix(n),
+        "Compare everything",
+        description,
+        &[],
+    );
+    let columns = columns(m);
+    if big {
+        let groups = m.stated_groups();
+        let rows: Vec<Value> = page_slice(&groups, n, m.per_page())
+            .iter()
+            .map(|&g| {
+                let stated = m.stated_in_group(g);
+                let counts: Vec<Value> = columns
+                    .iter()
+                    .map(|&s| {
+                        let has = stated
+                            .iter()
+                            .filter(|&&f| {
+                                m.verdict(s, f)
+                                    .and_then(|st| m.statements[st].level)
+                                    .and_then(|l| l.supports())
+                                    == Some(true)
+                            })
+                            .count();
+                        json!({ "has": has, "of": stated.len() })
+                    })
+                    .collect();
+                let mut v = group_ref(m, g);
+                v["stated"] = json!(stated.len());
+                v["counts"] = json!(counts);
+                v
+            })
+            .collect();
+        ctx.insert_json(
+            "summary",
+            &json!({
+                "columns": columns.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
+                "subject_count": m.subjects.len(),
+                "group_count": groups.len(),
+                "feature_count": m.features.len(),
+                "groups": rows,
+            }),
+        );
+        ctx.insert("matrix", ctx.none());
+    } else {
+        let features: Vec<FeatureId> = (0..m.features.len()).collect();
+        let matrix = matrix_of(ctx, &columns, &features);
+        ctx.insert("matrix", matrix);
+        ctx.insert_json("summary", &Value::Null);
+    }
+    let pairs: Vec<usize> = (0..m.pairs.len()).collect();
+    let shown: Vec<Value> = page_slice(&pairs, 0, m.per_page())
+        .iter()
+        .map(|&p| pair_ref(m, p))
+        .collect();
+    ctx.insert_json("pairs", &json!(shown));
+    ctx.insert_json("pair_count", &json!(m.pairs.len()));
+    ctx.insert_json("compare_view", &compare_view(m, &columns));
+}
+
+/// What the reader's own comparison view needs to start: its data file and the default
+/// columns.
+fn compare_view(m: &Model, columns: &[SubjectId]) -> Value {
+    json!({
+        "data": m.url(crate::outputs::compare::INDEX_PATH),
+        "default_subjects": columns.iter().map(|&s| &m.subjects[s].id).collect::<Vec<_>>(),
+    })
+}
+
+/// `/compare/groups/<group>/`: one group's features against the matrix's columns.
+pub fn group(ctx: &mut Ctx, g: GroupId, n: PageNo) {
+    let m = ctx.m;
+    let group = &m.groups[g];
+    let description = format!(
+        "{} features in {}, against {}.",
+        group.features.len(),
+        group.name,
+        if m.subjects.len() > m.config.compare.max_columns {
+            format!(
+                "the {} subjects with most statements (of {})",
+                m.config.compare.max_columns,
+                m.subjects.len()
+            )
+        } else {
+            "every subject".to_string()
+        }
+    );
+    page(
+        ctx,
+        Target::Group(g, n),
+        &group.name,
+        &description,
+        &[("Compare", "/compare/".into())],
+    );
+    let columns = columns(m);
+    let features = page_slice(&group.features, n, m.per_page()).to_vec();
+    let matrix = matrix_of(ctx, &columns, &features);
+    ctx.insert("matrix", matrix);
+    ctx.insert_json("group", &group_ref(m, g));
+    ctx.insert_json("compare_view", &compare_view(m, &columns));
+}
+
+/// Subjects × features, grouped, one verdict per cell. Features no statement is about are
+/// left out of the full matrix, kept on a group's page (which lists every feature of it).
 fn matrix_of(ctx: &Ctx, subjects: &[SubjectId], features: &[FeatureId]) -> Part {
     let m = ctx.m;
-    let groups: Vec<Part> = m
-        .groups
-        .iter()
+    let whole = features.len() == m.features.len();
+    let groups: Vec<Part> = (0..m.groups.len())
         .filter_map(|g| {
             let rows: Vec<Part> = features
                 .iter()
                 .copied()
-                .filter(|&f| &m.features[f].group == g && !m.features[f].statements.is_empty())
+                .filter(|&f| {
+                    m.features[f].group == g && (!whole || !m.features[f].statements.is_empty())
+                })
                 .map(|f| matrix_row(ctx, subjects, f))
                 .collect();
             (!rows.is_empty()).then(|| {
                 ctx.with(
-                    json!({ "name": g, "slug": crate::slug::slugify(g) }),
+                    json!({ "name": m.groups[g].name, "slug": m.groups[g].slug }),
                     [("rows", ctx.list(rows))],
                 )
             })
@@ -157,50 +303,47 @@ fn matrix_of(ctx: &Ctx, subjects: &[SubjectId], features: &[FeatureId]) -> Part 
 fn matrix_row(ctx: &Ctx, subjects: &[SubjectId], f: FeatureId) -> Part {
     let m = ctx.m;
     let cells = ctx.list(subjects.iter().map(|&s| ctx.cell(m.verdict(s, f))));
-    // What a cell shows as its verdict: the level, else the text value, else nothing.
-    let shown = |s: SubjectId| {
-        m.verdict(s, f).map(|st| {
-            let st = &m.statements[st];
-            (st.level.map(Level::as_str), st.value.as_deref())
-        })
-    };
-    let first = subjects.first().map(|&s| shown(s));
-    let differs = subjects.iter().any(|&s| Some(shown(s)) != first);
     ctx.with(
         json!({
             "feature": feature_summary(m, f),
             "label": m.features[f].name,
-            "differs": differs,
+            "differs": m.differs(subjects, f),
         }),
         [("cells", cells)],
     )
 }
 
-/// `/compare/a-vs-b/`: the two subjects side by side, differences first.
-pub fn pair(ctx: &mut Ctx, p: PairId) {
+/// The pair's title and its rows for `features`, split into differences and the same.
+fn pair_rows(ctx: &Ctx, p: PairId, features: &[FeatureId]) -> (Vec<Part>, Vec<Part>) {
     let m = ctx.m;
     let pair = &m.pairs[p];
-    let title = format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b));
+    let both = [pair.a, pair.b];
+    let (diff, same): (Vec<FeatureId>, Vec<FeatureId>) =
+        features.iter().partition(|&&f| m.differs(&both, f));
+    let rows = |fs: &[FeatureId]| fs.iter().map(|&f| matrix_row(ctx, &both, f)).collect();
+    (rows(&diff), rows(&same))
+}
+
+fn pair_title(m: &Model, p: PairId) -> String {
+    let pair = &m.pairs[p];
+    format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b))
+}
+
+/// `/compare/a-vs-b/`: how many features both have, only one has, neither has; then the
+/// differences. A big pair shows the differences of its first groups and a table of every
+/// group (with its counts) linking to the pair's page for that group.
+pub fn pair(ctx: &mut Ctx, p: PairId, n: PageNo) {
+    let m = ctx.m;
+    let pair = &m.pairs[p];
+    let title = pair_title(m, p);
     let desc = format!(
         "{} and {} side by side: every feature either is said to have, differences first.",
         m.subject_title(pair.a),
         m.subject_title(pair.b)
     );
-    ctx.insert_json(
-        "page",
-        &virtual_page(&title, &desc, &m.target_path(Target::Pair(p)), m),
-    );
-    let (diff, same): (Vec<_>, Vec<_>) = pair.features.iter().copied().partition(|&f| {
-        let a = m
-            .verdict(pair.a, f)
-            .map(|s| (m.statements[s].level, m.statements[s].value.clone()));
-        let b = m
-            .verdict(pair.b, f)
-            .map(|s| (m.statements[s].level, m.statements[s].value.clone()));
-        a != b
-    });
-    let rows =
-        |fs: &[FeatureId]| ctx.list(fs.iter().map(|&f| matrix_row(ctx, &[pair.a, pair.b], f)));
+    page(ctx, Target::Pair(p, n), &title, &desc, &[]);
+    let big = m.pair_is_big(p);
+    let summary = m.pair_summary(p, &pair.features);
     let levels = levels_used(
         m,
         pair.features
@@ -208,55 +351,199 @@ pub fn pair(ctx: &mut Ctx, p: PairId) {
             .flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)])
             .flatten(),
     );
+    let (differences, same) = if big {
+        // Differences group by group, until a page's worth is shown.
+        let mut budget = m.per_page();
+        let mut shown = Vec::new();
+        if n == 0 {
+            for (_, fs) in &pair.by_group {
+                let diff: Vec<FeatureId> = fs
+                    .iter()
+                    .copied()
+                    .filter(|&f| m.differs(&[pair.a, pair.b], f))
+                    .take(budget)
+                    .collect();
+                budget -= diff.len();
+                shown.extend(diff);
+                if budget == 0 {
+                    break;
+                }
+            }
+        }
+        (pair_rows(ctx, p, &shown).0, Vec::new())
+    } else {
+        pair_rows(ctx, p, &pair.features)
+    };
+    let groups: Vec<Value> = if big {
+        page_slice(&pair.by_group, n, m.per_page())
+            .iter()
+            .map(|(g, fs)| {
+                let mut v = group_ref(m, *g);
+                v["url"] = json!(m.url(&m.target_path(Target::PairGroup(p, *g, 0))));
+                v["summary"] = json!(m.pair_summary(p, fs));
+                v
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let value = ctx.with(
         json!({
             "title": title,
             "a": subject_ref(m, pair.a),
             "b": subject_ref(m, pair.b),
             "levels_used": levels,
+            "summary": summary,
+            "groups": groups,
+            "summary_only": big,
+            "url": m.url(&m.target_path(Target::Pair(p, 0))),
+            "article_count": pair.articles.len(),
         }),
         [
-            ("differences", rows(&diff)),
-            ("same", rows(&same)),
-            ("articles", ctx.summaries(&pair.articles)),
+            ("differences", ctx.list(differences)),
+            ("same", ctx.list(same)),
+            (
+                "articles",
+                ctx.summaries(page_slice(&pair.articles, 0, m.per_page())),
+            ),
         ],
     );
     ctx.insert("pair", value);
 }
 
-/// `/tags/`: every tag with its page count.
-pub fn tag_index(ctx: &mut Ctx) {
+/// `/compare/a-vs-b/<group>/`: a big pair's features in one group, differences first.
+pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
     let m = ctx.m;
-    ctx.insert_json(
-        "page",
-        &virtual_page("Tags", "Articles by topic.", "/tags/", m),
-    );
-    let tags: Vec<Value> = m
-        .tags
+    let pair = &m.pairs[p];
+    let title = format!("{}: {}", pair_title(m, p), m.groups[g].name);
+    let features: Vec<FeatureId> = pair
+        .by_group
         .iter()
-        .enumerate()
-        .map(|(i, t)| json!({ "name": t.name, "slug": t.slug, "url": m.url(&m.target_path(Target::Tag(i))), "count": t.pages.len() }))
+        .find(|(x, _)| *x == g)
+        .map(|(_, fs)| fs.clone())
+        .unwrap_or_default();
+    let desc = format!(
+        "{} and {} on the {} features of {}.",
+        m.subject_title(pair.a),
+        m.subject_title(pair.b),
+        features.len(),
+        m.groups[g].name
+    );
+    page(
+        ctx,
+        Target::PairGroup(p, g, n),
+        &title,
+        &desc,
+        &[
+            ("Compare", "/compare/".into()),
+            (&pair_title(m, p), m.target_path(Target::Pair(p, 0))),
+        ],
+    );
+    // Differences first, then the same, across the pages.
+    let both = [pair.a, pair.b];
+    let mut ordered: Vec<FeatureId> = features
+        .iter()
+        .copied()
+        .filter(|&f| m.differs(&both, f))
+        .collect();
+    ordered.extend(features.iter().copied().filter(|&f| !m.differs(&both, f)));
+    let (differences, same) = pair_rows(ctx, p, page_slice(&ordered, n, m.per_page()));
+    let value = ctx.with(
+        json!({
+            "title": title,
+            "a": subject_ref(m, pair.a),
+            "b": subject_ref(m, pair.b),
+            "group": group_ref(m, g),
+            "summary": m.pair_summary(p, &features),
+            "url": m.url(&m.target_path(Target::Pair(p, 0))),
+            "levels_used": levels_used(m, features.iter().flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)]).flatten()),
+        }),
+        [
+            ("differences", ctx.list(differences)),
+            ("same", ctx.list(same)),
+        ],
+    );
+    ctx.insert("pair", value);
+}
+
+/// `/subjects/<id>/<group>/`: everything said about a big subject in one group.
+pub fn subject_group(ctx: &mut Ctx, s: SubjectId, g: GroupId, n: PageNo) {
+    let m = ctx.m;
+    let subject = &m.subjects[s];
+    let title = format!("{}: {}", m.subject_title(s), m.groups[g].name);
+    let features: Vec<FeatureId> = subject
+        .by_group
+        .iter()
+        .find(|(x, _)| *x == g)
+        .map(|(_, fs)| fs.clone())
+        .unwrap_or_default();
+    let desc = format!(
+        "What is said about {} on the {} features of {}.",
+        m.subject_title(s),
+        features.len(),
+        m.groups[g].name
+    );
+    let subject_path = m.pages[subject.page].path.clone();
+    page(
+        ctx,
+        Target::SubjectGroup(s, g, n),
+        &title,
+        &desc,
+        &[
+            ("Subjects", "/subjects/".into()),
+            (m.subject_title(s), subject_path),
+        ],
+    );
+    let rows = super::pages::statement_rows(ctx, s, page_slice(&features, n, m.per_page()));
+    let value = ctx.with(
+        json!({
+            "subject": subject_ref(m, s),
+            "group": group_ref(m, g),
+            "levels_used": levels_used(m, features.iter().flat_map(|&f| m.statements_about(s, f))),
+        }),
+        [("features", ctx.list(rows))],
+    );
+    ctx.insert("subject_group", value);
+}
+
+/// `/tags/`: every tag with its page count.
+pub fn tag_index(ctx: &mut Ctx, n: PageNo) {
+    let m = ctx.m;
+    page(ctx, Target::TagIndex(n), "Tags", "Articles by topic.", &[]);
+    let tags: Vec<usize> = (0..m.tags.len()).collect();
+    let tags: Vec<Value> = page_slice(&tags, n, m.per_page())
+        .iter()
+        .map(|&i| {
+            let t = &m.tags[i];
+            json!({ "name": t.name, "slug": t.slug, "url": m.url(&m.target_path(Target::Tag(i, 0))), "count": t.pages.len() })
+        })
         .collect();
     ctx.insert_json("tags", &json!(tags));
 }
 
 /// `/tags/<tag>/`: the pages carrying one tag.
-pub fn tag(ctx: &mut Ctx, t: TagId) {
+pub fn tag(ctx: &mut Ctx, t: TagId, n: PageNo) {
     let m = ctx.m;
     let tag = &m.tags[t];
-    let path = m.target_path(Target::Tag(t));
     let title = format!("Tagged “{}”", tag.name);
-    ctx.insert_json("page", &virtual_page(&title, "", &path, m));
+    page(
+        ctx,
+        Target::Tag(t, n),
+        &title,
+        "",
+        &[("Tags", "/tags/".into())],
+    );
+    let url = m.url(&m.target_path(Target::Tag(t, 0)));
     let value = ctx.with(
-        json!({ "name": tag.name, "slug": tag.slug, "url": m.url(&path) }),
-        [("pages", ctx.summaries(&tag.pages))],
+        json!({ "name": tag.name, "slug": tag.slug, "url": url, "count": tag.pages.len() }),
+        [(
+            "pages",
+            ctx.summaries(page_slice(&tag.pages, n, m.per_page())),
+        )],
     );
     ctx.insert("tag", value);
 }
 
 pub fn not_found(ctx: &mut Ctx) {
-    ctx.insert_json(
-        "page",
-        &virtual_page("Page not found", "", "/404.html", ctx.m),
-    );
+    page(ctx, Target::NotFound, "Page not found", "", &[]);
 }

@@ -145,15 +145,18 @@ impl<'m> Renderer<'m> {
     fn build_context(&self, ctx: &mut Ctx, target: Target, kind: PageKind) {
         let m = self.model;
         match target {
-            Target::Page(p) => pages::page(ctx, p, kind),
-            Target::Home => pages::generated_home(ctx),
-            Target::SubjectIndex => generated::subject_index(ctx),
-            Target::FeatureIndex => generated::feature_index(ctx),
-            Target::Feature(f) => generated::feature(ctx, f),
-            Target::Matrix => generated::matrix(ctx),
-            Target::Pair(p) => generated::pair(ctx, p),
-            Target::TagIndex => generated::tag_index(ctx),
-            Target::Tag(t) => generated::tag(ctx, t),
+            Target::Page(p, n) => pages::page(ctx, p, n, kind),
+            Target::Home(n) => pages::generated_home(ctx, n),
+            Target::SubjectIndex(n) => generated::subject_index(ctx, n),
+            Target::FeatureIndex(n) => generated::feature_index(ctx, n),
+            Target::Feature(f, n) => generated::feature(ctx, f, n),
+            Target::Matrix(n) => generated::matrix(ctx, n),
+            Target::Group(g, n) => generated::group(ctx, g, n),
+            Target::Pair(p, n) => generated::pair(ctx, p, n),
+            Target::PairGroup(p, g, n) => generated::pair_group(ctx, p, g, n),
+            Target::SubjectGroup(s, g, n) => generated::subject_group(ctx, s, g, n),
+            Target::TagIndex(n) => generated::tag_index(ctx, n),
+            Target::Tag(t, n) => generated::tag(ctx, t, n),
             Target::NotFound => generated::not_found(ctx),
         }
         let path = m.target_path(target);

@@ -5,7 +5,6 @@
 //! Not here: pages generated from the model alone (`generated`), the JSON helpers
 //! (`values`).
 
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use serde_json::{Value, json};
@@ -13,49 +12,66 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::parts::{Ctx, Mode, Part};
 use super::values::{
-    breadcrumbs, edit_url, feature_summary, levels_used, pair_ref, subject_ref, subjects_list,
-    summary, toc, virtual_page,
+    breadcrumbs, edit_url, feature_summary, group_ref, levels_used, paginator, pair_ref,
+    subject_ref, subjects_list, summary, toc, virtual_page,
 };
 use crate::content::SourceKind;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Env};
-use crate::model::{PageId, PageKind, StatementId, SubjectId};
+use crate::model::{FeatureId, PageId, PageKind, PageNo, SubjectId, Target, page_slice};
 
 /// Articles listed on a home page made from `content/_index.md`.
 const HOME_LATEST: usize = 12;
 
-/// A page made from a Markdown file.
-pub fn page(ctx: &mut Ctx, p: PageId, kind: PageKind) {
+/// A page made from a Markdown file; past page 0, the continuation of its list (a section's
+/// pages, a big subject's groups), without its text.
+pub fn page(ctx: &mut Ctx, p: PageId, n: PageNo, kind: PageKind) {
     let m = ctx.m;
-    let page = page_context(ctx, p);
+    let t = Target::Page(p, n);
+    let page = page_context(ctx, p, n);
     ctx.insert("page", page);
+    ctx.insert_json("paginator", &paginator(m, t));
     match kind {
-        PageKind::Home => home_lists(ctx, Some(HOME_LATEST)),
+        PageKind::Home => home_lists(ctx, Some(HOME_LATEST), 0),
         PageKind::Subject => {
             if let Some(sid) = m.subjects.iter().position(|s| s.page == p) {
-                let subject = subject_context(ctx, sid);
+                let subject = subject_context(ctx, sid, n);
                 ctx.insert("subject", subject);
             }
         }
-        PageKind::SubjectIndex => ctx.insert_json("subjects", &json!(subjects_list(m))),
+        PageKind::SubjectIndex => ctx.insert_json(
+            "subjects",
+            &json!(page_slice(&subjects_list(m), n, m.per_page())),
+        ),
         _ => {}
     }
 }
 
-/// The home page when there is no `content/_index.md`: the site's title, and every article
-/// (nothing else would link the ones past the latest few).
-pub fn generated_home(ctx: &mut Ctx) {
-    let c = &ctx.m.config;
-    let page = virtual_page(&c.title, &c.description, "/", ctx.m);
+/// The home page when there is no `content/_index.md`: the site's title, and every article,
+/// a page of them at a time (nothing else would link the ones past the latest few).
+pub fn generated_home(ctx: &mut Ctx, n: PageNo) {
+    let m = ctx.m;
+    let c = &m.config;
+    let t = Target::Home(n);
+    let page = virtual_page(&c.title, &c.description, &m.target_path(t), m);
     ctx.insert_json("page", &page);
-    home_lists(ctx, None);
+    ctx.insert_json("paginator", &paginator(m, t));
+    home_lists(ctx, None, n);
 }
 
 /// Everything a template needs about a page made from Markdown.
-fn page_context(ctx: &mut Ctx, p: PageId) -> Part {
+fn page_context(ctx: &mut Ctx, p: PageId, n: PageNo) -> Part {
     let m = ctx.m;
     let page = &m.pages[p];
-    let [content, before, after] = body(ctx, p);
+    let [content, before, after] = if n == 0 {
+        body(ctx, p)
+    } else {
+        [
+            ctx.json(&"".into()),
+            ctx.json(&"".into()),
+            ctx.json(&"".into()),
+        ]
+    };
     let front = &page.source.front;
     let table = if page.rows.is_empty() || page.kind == SourceKind::Subject {
         Value::Null
@@ -88,6 +104,7 @@ fn page_context(ctx: &mut Ctx, p: PageId) -> Part {
         json!(page.source.file.to_string_lossy().replace('\\', "/")),
     );
     obj.insert("aliases".into(), json!(front.aliases));
+    obj.insert("backlink_count".into(), json!(page.backlinks.len()));
     let neighbour = |x: Option<PageId>| x.map_or_else(|| ctx.none(), |x| ctx.summary(x));
     ctx.with(
         v,
@@ -96,10 +113,16 @@ fn page_context(ctx: &mut Ctx, p: PageId) -> Part {
             ("content_before", before),
             ("content_after", after),
             ("related", ctx.summaries(&page.related)),
-            ("backlinks", ctx.summaries(&page.backlinks)),
+            (
+                "backlinks",
+                ctx.summaries(page_slice(&page.backlinks, 0, m.per_page())),
+            ),
             ("prev", neighbour(page.prev)),
             ("next", neighbour(page.next)),
-            ("children", ctx.summaries(&page.children)),
+            (
+                "children",
+                ctx.summaries(page_slice(&page.children, n, m.per_page())),
+            ),
         ],
     )
 }
@@ -178,43 +201,36 @@ fn page_table(ctx: &Ctx, p: PageId) -> Value {
     })
 }
 
-/// Everything said about a subject, grouped by feature group in catalogue order.
-fn subject_context(ctx: &Ctx, s: SubjectId) -> Part {
+/// Everything said about a subject, grouped by feature group in catalogue order; for a big
+/// subject, each group's counts instead, linking to the subject's page for that group.
+fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
     let m = ctx.m;
     let subject = &m.subjects[s];
     let page = &m.pages[subject.page];
     let front = &page.source.front;
-    let mut by_feature: BTreeMap<usize, Vec<StatementId>> = BTreeMap::new();
-    for &st in &subject.statements {
-        by_feature
-            .entry(m.statements[st].feature)
-            .or_default()
-            .push(st);
-    }
-    let groups: Vec<Part> = m
-        .groups
-        .iter()
-        .filter_map(|g| {
-            let features: Vec<Part> = by_feature
-                .iter()
-                .filter(|(f, _)| &m.features[**f].group == g)
-                .map(|(&f, sts)| {
-                    ctx.with(
-                        json!({ "feature": feature_summary(m, f) }),
-                        [
-                            ("verdict", ctx.cell(m.verdict(s, f))),
-                            (
-                                "statements",
-                                ctx.list(sts.iter().map(|&st| ctx.cell(Some(st)))),
-                            ),
-                        ],
-                    )
-                })
-                .collect();
-            (!features.is_empty())
-                .then(|| ctx.with(json!({ "name": g }), [("features", ctx.list(features))]))
-        })
-        .collect();
+    let big = m.subject_is_big(s);
+    let groups: Vec<Part> = if big {
+        page_slice(&subject.by_group, n, m.per_page())
+            .iter()
+            .map(|(g, fs)| {
+                let mut v = group_ref(m, *g);
+                v["url"] = json!(m.url(&m.target_path(Target::SubjectGroup(s, *g, 0))));
+                v["count"] = json!(fs.len());
+                v["levels"] = level_counts(m, s, fs);
+                ctx.with(v, [("features", ctx.list([]))])
+            })
+            .collect()
+    } else {
+        subject
+            .by_group
+            .iter()
+            .map(|(g, fs)| {
+                let mut v = group_ref(m, *g);
+                v["count"] = json!(fs.len());
+                ctx.with(v, [("features", ctx.list(statement_rows(ctx, s, fs)))])
+            })
+            .collect()
+    };
     let pairs: Vec<Value> = subject.pairs.iter().map(|&p| pair_ref(m, p)).collect();
     ctx.with(
         json!({
@@ -229,34 +245,83 @@ fn subject_context(ctx: &Ctx, s: SubjectId) -> Part {
             "statement_count": subject.statements.len(),
             "pairs": pairs,
             "levels_used": levels_used(m, subject.statements.iter().copied()),
+            "summary_only": big,
+            "article_count": subject.articles.len(),
         }),
         [
             ("groups", ctx.list(groups)),
-            ("articles", ctx.summaries(&subject.articles)),
+            (
+                "articles",
+                ctx.summaries(page_slice(&subject.articles, 0, m.per_page())),
+            ),
         ],
     )
 }
 
-/// `latest` (newest articles first, at most `limit`) and `article_count` for the home page.
-fn home_lists(ctx: &mut Ctx, limit: Option<usize>) {
-    let m = ctx.m;
-    let mut latest: Vec<PageId> = (0..m.pages.len())
-        .filter(|&i| m.pages[i].kind == SourceKind::Article)
-        .collect();
-    let total = latest.len();
-    latest.sort_by(|&a, &b| {
-        m.pages[b]
-            .source
-            .front
-            .date
-            .cmp(&m.pages[a].source.front.date)
-            .then_with(|| m.pages[a].title.cmp(&m.pages[b].title))
-            .then_with(|| m.pages[a].source.rel.cmp(&m.pages[b].source.rel))
-    });
-    if let Some(limit) = limit {
-        latest.truncate(limit);
+/// How many of `features` subject `s` has at each level, in legend order.
+fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -> Value {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for &f in features {
+        let key = match m.verdict(s, f).map(|st| m.statements[st].level) {
+            Some(Some(l)) => l.as_str(),
+            Some(None) => "text",
+            None => continue,
+        };
+        match counts.iter_mut().find(|(k, _)| k == key) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((key.to_string(), 1)),
+        }
     }
-    let list = ctx.summaries(&latest);
+    json!(
+        counts
+            .into_iter()
+            .map(|(level, count)| json!({ "level": level, "count": count }))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// One row per feature: the subject's verdict and every statement about it.
+pub fn statement_rows(ctx: &Ctx, s: SubjectId, features: &[FeatureId]) -> Vec<Part> {
+    let m = ctx.m;
+    features
+        .iter()
+        .map(|&f| {
+            ctx.with(
+                json!({ "feature": feature_summary(m, f) }),
+                [
+                    ("verdict", ctx.cell(m.verdict(s, f))),
+                    (
+                        "statements",
+                        ctx.list(m.statements_about(s, f).map(|st| ctx.cell(Some(st)))),
+                    ),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// `latest` (newest articles first: at most `limit`, else page `n` of them) and
+/// `article_count` for the home page.
+fn home_lists(ctx: &mut Ctx, limit: Option<usize>, n: PageNo) {
+    let m = ctx.m;
+    let latest = m.articles();
+    let total = latest.len();
+    let shown = match limit {
+        Some(limit) => &latest[..limit.min(total)],
+        None => page_slice(&latest, n, m.per_page()),
+    };
+    let list = ctx.summaries(shown);
     ctx.insert("latest", list);
     ctx.insert_json("article_count", &json!(total));
+    // As many subjects as a matrix shows, in the order of `site.subjects`.
+    let mut featured: Vec<SubjectId> = m
+        .top_subjects
+        .iter()
+        .copied()
+        .take(m.config.compare.max_columns)
+        .collect();
+    featured.sort_unstable();
+    let all = subjects_list(m);
+    let featured: Vec<&Value> = featured.iter().map(|&s| &all[s]).collect();
+    ctx.insert_json("featured_subjects", &json!(featured));
 }

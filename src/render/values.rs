@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::content::SourceKind;
 use crate::markdown;
-use crate::model::{Level, Model, PageId, StatementId, SubjectId, Target};
+use crate::model::{GroupId, Level, Model, PageId, StatementId, SubjectId, Target};
 
 /// One cell: level (with its word and icon), value, note, link, since, and where it was
 /// said. `None` is "not stated".
@@ -92,7 +92,7 @@ pub fn summary(m: &Model, p: PageId) -> Value {
         "date_display": front.date.as_ref().map(|d| display_date(&d.ymd)),
         "updated": front.updated.as_ref().map(|d| &d.ymd),
         "updated_display": front.updated.as_ref().map(|d| display_date(&d.ymd)),
-        "tags": page.tags.iter().map(|&t| json!({ "name": m.tags[t].name, "url": m.url(&m.target_path(Target::Tag(t))) })).collect::<Vec<_>>(),
+        "tags": page.tags.iter().map(|&t| json!({ "name": m.tags[t].name, "url": m.url(&m.target_path(Target::Tag(t, 0))) })).collect::<Vec<_>>(),
         "subjects": page.subjects.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
     })
 }
@@ -138,7 +138,7 @@ pub fn pair_ref(m: &Model, p: usize) -> Value {
     let pair = &m.pairs[p];
     json!({
         "title": format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b)),
-        "url": m.url(&m.target_path(Target::Pair(p))),
+        "url": m.url(&m.target_path(Target::Pair(p, 0))),
         "a": subject_ref(m, pair.a),
         "b": subject_ref(m, pair.b),
     })
@@ -147,9 +147,47 @@ pub fn pair_ref(m: &Model, p: usize) -> Value {
 pub fn feature_summary(m: &Model, f: usize) -> Value {
     let feat = &m.features[f];
     json!({
-        "name": feat.name, "slug": feat.slug, "group": feat.group,
+        "name": feat.name, "slug": feat.slug, "group": m.groups[feat.group].name,
         "description": feat.description,
-        "url": m.url(&m.target_path(Target::Feature(f))),
+        "url": m.url(&m.target_path(Target::Feature(f, 0))),
+    })
+}
+
+/// A feature group: its name, slug, how many features it has, and its page when groups
+/// have pages.
+pub fn group_ref(m: &Model, g: GroupId) -> Value {
+    let group = &m.groups[g];
+    json!({
+        "name": group.name,
+        "slug": group.slug,
+        "feature_count": group.features.len(),
+        "url": m.group_pages().then(|| m.url(&m.target_path(Target::Group(g, 0)))),
+    })
+}
+
+/// Where a paginated list is: `number` (from 1) of `total`, the URLs of the first, previous,
+/// next and last pages, and up to seven numbered pages around this one. `None` when the list
+/// fits on one page.
+pub fn paginator(m: &Model, t: Target) -> Value {
+    let total = m.pages_of(t);
+    if total <= 1 {
+        return Value::Null;
+    }
+    let n = t.page_no();
+    let url = |k: usize| m.url(&m.target_path(t.with_page(k)));
+    let lo = n.saturating_sub(3).min(total.saturating_sub(7));
+    let pages: Vec<Value> = (lo..total.min(lo + 7))
+        .map(|k| json!({ "number": k + 1, "url": url(k), "current": k == n }))
+        .collect();
+    json!({
+        "number": n + 1,
+        "total": total,
+        "per_page": m.per_page(),
+        "first": url(0),
+        "last": url(total - 1),
+        "prev": (n > 0).then(|| url(n - 1)),
+        "next": (n + 1 < total).then(|| url(n + 1)),
+        "pages": pages,
     })
 }
 
@@ -288,7 +326,7 @@ pub fn site_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
         "feature_count": m.features.len(),
         "pair_count": m.pairs.len(),
         "article_count": m.pages.iter().filter(|p| p.kind == SourceKind::Article).count(),
-        "groups": m.groups,
+        "groups": m.groups.iter().map(|g| &g.name).collect::<Vec<_>>(),
         "assets": assets.iter().map(|(k, v)| (k.clone(), m.url(&format!("/{v}")))).collect::<BTreeMap<_, _>>(),
     })
 }

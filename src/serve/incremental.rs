@@ -402,7 +402,7 @@ impl Builder {
         diags.extend(found);
         laps.lap("check");
         let pages: Vec<PageId> = swapped.iter().map(|(p, _)| *p).collect();
-        let targets: Vec<Target> = pages.iter().map(|&p| Target::Page(p)).collect();
+        let targets: Vec<Target> = pages.iter().map(|&p| Target::Page(p, 0)).collect();
         let site = &state.site;
         let (engine, d) = Engine::new(site);
         diags.extend(d);

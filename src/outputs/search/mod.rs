@@ -11,8 +11,9 @@
 //! | `t-<n>.json` | text of 100 pages: `[[id, [[heading, anchor], …], text], …]` | when the reader searches page text |
 //!
 //! A document is anything a reader may look for: a page (home, section, article, subject),
-//! a feature, a pair, a tag. Documents are numbered by kind (subjects, features, articles,
-//! sections, home, pairs, tags), then title: results that score the same are shown in that
+//! a feature, a group's matrix, a pair, a tag (the first page of each; later pages of a list
+//! and the per-group parts of a subject or pair are not). Documents are numbered by kind
+//! (subjects, features, groups, articles, sections, home, pairs, tags), then title: results that score the same are shown in that
 //! order, and the manifest's `kinds` ranges give each id its kind without a download.
 //! Paths are stored without the base path, and without their folder where the kind implies
 //! it (`features/` + `brilo-bribri` + `/`), to keep the files small.
@@ -65,9 +66,9 @@ pub const TEXT_CAP: usize = 480;
 /// of its words are searchable).
 pub const DESC_CAP: usize = 160;
 
-/// Document kinds in id order, as `search.js` knows them: subject, feature, article,
+/// Document kinds in id order, as `search.js` knows them: subject, feature, group, article,
 /// section, home, pair, tag.
-const KINDS: [char; 7] = ['s', 'f', 'a', 'c', 'h', 'p', 't'];
+const KINDS: [char; 8] = ['s', 'f', 'g', 'a', 'c', 'h', 'p', 't'];
 
 /// What [`files`] keeps for [`files_for_text`]: each page's `t-` entry, so that a body edit
 /// re-serialises one page and re-joins one file.
@@ -111,7 +112,7 @@ pub fn files(model: &Model, kept: &mut Kept) -> Made {
         .iter()
         .enumerate()
         .filter_map(|(id, d)| match d.target {
-            Target::Page(p) => Some((p, id as u32)),
+            Target::Page(p, _) => Some((p, id as u32)),
             _ => None,
         })
         .collect();
@@ -214,7 +215,7 @@ fn document(m: &Model, t: Target) -> Option<Doc> {
         keywords,
     };
     Some(match t {
-        Target::Page(p) => {
+        Target::Page(p, 0) => {
             let page = &m.pages[p];
             let kind = match page.kind {
                 SourceKind::Home => 'h',
@@ -231,19 +232,20 @@ fn document(m: &Model, t: Target) -> Option<Doc> {
             let description = page.source.front.description.as_deref().unwrap_or("");
             doc(kind, &page.title, description, keywords)
         }
-        Target::Feature(f) => {
+        Target::Feature(f, 0) => {
             let feat = &m.features[f];
-            let mut keywords = vec![feat.group.clone()];
+            let mut keywords = vec![m.groups[feat.group].name.clone()];
             keywords.extend(feat.aliases.iter().cloned());
             let description = feat.description.as_deref().unwrap_or("");
             doc('f', &feat.name, description, keywords)
         }
-        Target::Pair(p) => {
+        Target::Pair(p, 0) => {
             let pair = &m.pairs[p];
             let (a, b) = (m.subject_title(pair.a), m.subject_title(pair.b));
             doc('p', &format!("{a} vs {b}"), "", Vec::new())
         }
-        Target::Tag(i) => doc('t', &m.tags[i].name, "", Vec::new()),
+        Target::Group(g, 0) => doc('g', &m.groups[g].name, "", Vec::new()),
+        Target::Tag(i, 0) => doc('t', &m.tags[i].name, "", Vec::new()),
         _ => return None,
     })
 }
@@ -254,9 +256,9 @@ fn kind_prefixes(m: &Model) -> serde_json::Map<String, serde_json::Value> {
     let strip = |p: String| p.trim_start_matches('/').to_string();
     [
         ('s', SUBJECT_INDEX_PATH.to_string()),
-        ('f', m.target_path(Target::FeatureIndex)),
-        ('p', m.target_path(Target::Matrix)),
-        ('t', m.target_path(Target::TagIndex)),
+        ('f', m.target_path(Target::FeatureIndex(0))),
+        ('p', m.target_path(Target::Matrix(0))),
+        ('t', m.target_path(Target::TagIndex(0))),
     ]
     .into_iter()
     .map(|(k, p)| (k.to_string(), strip(p).into()))

@@ -9,7 +9,7 @@
   "use strict";
   var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-search]"));
   if (!boxes.length || !window.fetch || !window.Map || !window.TextEncoder) return;
-  var KIND = { a: "Article", s: "Subject", f: "Feature", p: "Compare", c: "Section", t: "Tag", h: "Home" };
+  var KIND = { a: "Article", s: "Subject", f: "Feature", g: "Group", p: "Compare", c: "Section", t: "Tag", h: "Home" };
   var CLASS_SCORE = [12, 8, 3, 2], HEAD_SCORE = 4, TEXT_SCORE = 1, SHOWN = 12;
   var SPLIT;
   try { SPLIT = new RegExp("[^\\p{Alphabetic}\\p{N}]+", "u"); } catch (e) { SPLIT = /[^0-9a-z\u00c0-\uffff]+/; }

@@ -1,0 +1,144 @@
+//! Verdicts: which statement stands for a subject on a feature site-wide, and how two
+//! subjects compare on a feature and over a whole pair — what the matrix, pair pages and
+//! summaries show.
+//!
+//! Not here: reading statements (`statements`), showing them (`crate::render`).
+
+use serde::Serialize;
+
+use super::{FeatureId, Level, Model, PairId, StatementId, SubjectId};
+
+/// How two subjects compare on one feature, by their verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agreement {
+    /// Both have it (yes, partial or plugin).
+    Both,
+    OnlyA,
+    OnlyB,
+    /// Both are `no`.
+    Neither,
+    /// Unknown, not stated, or a text value on at least one side.
+    Unclear,
+}
+
+/// A pair's features counted by [`Agreement`], plus the features where both give the same
+/// level but a different note, version or value, and where their verdicts differ at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PairSummary {
+    pub features: usize,
+    pub both: usize,
+    pub only_a: usize,
+    pub only_b: usize,
+    pub neither: usize,
+    pub unclear: usize,
+    pub same_level_other_detail: usize,
+    pub differences: usize,
+}
+
+impl Level {
+    /// Whether the level counts as having the feature: `Some(true)` for yes, partial and
+    /// plugin, `Some(false)` for no, `None` for unknown.
+    pub fn supports(self) -> Option<bool> {
+        match self {
+            Level::Yes | Level::Partial | Level::Plugin => Some(true),
+            Level::No => Some(false),
+            Level::Unknown => None,
+        }
+    }
+}
+
+impl Model {
+    /// Statements about subject `s` and feature `f`, in page order.
+    pub fn statements_about(
+        &self,
+        s: SubjectId,
+        f: FeatureId,
+    ) -> impl Iterator<Item = StatementId> + '_ {
+        self.features[f]
+            .statements
+            .iter()
+            .copied()
+            .filter(move |&st| self.statements[st].subject == s)
+    }
+
+    /// The statement that stands for subject `s` on feature `f` site-wide: the subject's own
+    /// page first, then the first article that says something.
+    pub fn verdict(&self, s: SubjectId, f: FeatureId) -> Option<StatementId> {
+        let own = self.subjects[s].page;
+        let mut first = None;
+        for st in self.statements_about(s, f) {
+            if self.statements[st].page == own {
+                return Some(st);
+            }
+            if first.is_none() {
+                first = Some(st);
+            }
+        }
+        first
+    }
+
+    /// What a matrix cell shows of a verdict: the level, else the text value.
+    pub fn shown(&self, s: SubjectId, f: FeatureId) -> Option<(Option<Level>, Option<&str>)> {
+        self.verdict(s, f).map(|st| {
+            let st = &self.statements[st];
+            (st.level, st.value.as_deref())
+        })
+    }
+
+    /// Whether the verdicts of `subjects` on `f` are not all the same (by level, else value).
+    pub fn differs(&self, subjects: &[SubjectId], f: FeatureId) -> bool {
+        let first = subjects.first().map(|&s| self.shown(s, f));
+        subjects.iter().any(|&s| Some(self.shown(s, f)) != first)
+    }
+
+    /// How subjects `a` and `b` compare on `f`.
+    pub fn agreement(&self, a: SubjectId, b: SubjectId, f: FeatureId) -> Agreement {
+        let has = |s| {
+            self.verdict(s, f)
+                .and_then(|st| self.statements[st].level)
+                .and_then(Level::supports)
+        };
+        match (has(a), has(b)) {
+            (Some(true), Some(true)) => Agreement::Both,
+            (Some(true), Some(false)) => Agreement::OnlyA,
+            (Some(false), Some(true)) => Agreement::OnlyB,
+            (Some(false), Some(false)) => Agreement::Neither,
+            _ => Agreement::Unclear,
+        }
+    }
+
+    /// Pair `p` summed up over `features` (all of the pair's, or one group's).
+    pub fn pair_summary(&self, p: PairId, features: &[FeatureId]) -> PairSummary {
+        let pair = &self.pairs[p];
+        let mut s = PairSummary {
+            features: features.len(),
+            ..PairSummary::default()
+        };
+        for &f in features {
+            match self.agreement(pair.a, pair.b, f) {
+                Agreement::Both => s.both += 1,
+                Agreement::OnlyA => s.only_a += 1,
+                Agreement::OnlyB => s.only_b += 1,
+                Agreement::Neither => s.neither += 1,
+                Agreement::Unclear => s.unclear += 1,
+            }
+            if self.differs(&[pair.a, pair.b], f) {
+                s.differences += 1;
+            } else if self.detail_differs(pair.a, pair.b, f) {
+                s.same_level_other_detail += 1;
+            }
+        }
+        s
+    }
+
+    /// Same level, but a different note, version or link.
+    fn detail_differs(&self, a: SubjectId, b: SubjectId, f: FeatureId) -> bool {
+        match (self.verdict(a, f), self.verdict(b, f)) {
+            (Some(x), Some(y)) => {
+                let (x, y) = (&self.statements[x], &self.statements[y]);
+                x.level.is_some() && (x.note != y.note || x.since != y.since || x.link != y.link)
+            }
+            _ => false,
+        }
+    }
+}
