@@ -85,6 +85,32 @@ pub fn outline_of(source: &Source) -> Outline {
     outline(source.body(), crate::theme::reserved_ids(source.kind))
 }
 
+/// Every fenced or indented code block of a body as [`render`] meets it: (info string, code).
+/// For highlighting ahead of rendering: the same blocks give the same cache keys.
+pub fn code_blocks(body: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((info, String::new()));
+            }
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut code {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => out.extend(code.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Headings and links of a body on a page whose template uses `reserved_ids` (see
 /// [`crate::theme::reserved_ids`]; [`render`] must get the same ones).
 pub fn outline(body: &str, reserved_ids: &[&str]) -> Outline {
