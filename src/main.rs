@@ -1,7 +1,7 @@
 //! The `versus` command line: a thin layer over the library that parses arguments, shows
 //! progress and prints diagnostics.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -223,10 +223,7 @@ struct Ui {
 
 impl Ui {
     fn print_diagnostics(&self, diags: &[Diagnostic]) {
-        let mut err = anstream::stderr().lock();
-        for d in diags {
-            let _ = writeln!(err, "{}", d.render(true));
-        }
+        versus::diagnostics::eprint(diags);
     }
 
     /// A progress bar on a terminal for long builds; nothing when piped or quiet.

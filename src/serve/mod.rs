@@ -23,14 +23,13 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, eprint as print_diagnostics};
 use crate::error::{Error, Result};
 use crate::pipeline::BuildOptions;
 use snapshot::{DiagView, Snapshot};
@@ -77,24 +76,6 @@ impl Shared {
         *self.published.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(p);
     }
 }
-
-/// Set by Ctrl-C.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-#[cfg(unix)]
-fn on_ctrl_c() {
-    extern "C" fn handler(_: libc::c_int) {
-        STOP.store(true, Ordering::SeqCst);
-    }
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, handler as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, handler as *const () as libc::sighandler_t);
-    }
-}
-
-#[cfg(not(unix))]
-fn on_ctrl_c() {}
 
 /// How many requests are answered at once; an event stream holds none of them.
 const WORKERS: usize = 8;
@@ -205,10 +186,16 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-    on_ctrl_c();
-    while !STOP.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(100));
+    let (stop, stopped) = mpsc::channel();
+    let on_signal = stop.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = on_signal.send(());
+    }) {
+        eprintln!("warning: cannot catch Ctrl-C ({e}): it will end the server abruptly");
     }
+    // `stop` is alive until here, so this waits for the handler, or forever.
+    let _ = stopped.recv();
+    drop(stop);
     server.unblock();
     println!("stopped");
     Ok(())
@@ -356,14 +343,6 @@ fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
         parts.push("no output changed".to_string());
     }
     format!("{} ({what})", parts.join(", "))
-}
-
-fn print_diagnostics(diags: &[Diagnostic]) {
-    use std::io::Write;
-    let mut err = anstream::stderr().lock();
-    for d in diags {
-        let _ = writeln!(err, "{}", d.render(true));
-    }
 }
 
 fn open_browser(url: &str) {
