@@ -323,6 +323,37 @@ fn a_burst_of_keep_alive_connections_is_answered_on_every_one() {
     }
 }
 
+/// `live.js` relies on this: a page names the version it was served from, `hello` the
+/// current one, and each change the version it publishes.
+#[test]
+fn pages_and_events_carry_the_published_version() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let version_of = |html: &str| -> u64 {
+        let at = html.find("data-version=\"").expect("data-version") + 14;
+        html[at..at + html[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let events = server.events();
+    let first = events.hello["version"]
+        .as_u64()
+        .expect("hello has a version");
+    assert_eq!(version_of(&server.get(PAGE).text()), first);
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Second version."),
+    );
+    let change = events.wait_page(PAGE);
+    assert_eq!(change["version"].as_u64(), Some(first + 1), "{change}");
+    assert_eq!(version_of(&server.get(PAGE).text()), first + 1);
+    // A failed build publishes nothing: its errors event keeps the version.
+    site.write("content/articles/alpha-vs-beta.md", "+++\ntitle = [\n+++\n");
+    let errors = events.wait("errors");
+    assert_eq!(errors["version"].as_u64(), Some(first + 1), "{errors}");
+    assert_eq!(server.events().hello["version"].as_u64(), Some(first + 1));
+}
+
 #[test]
 fn a_taken_port_moves_to_the_next_one() {
     let site = site();

@@ -6,9 +6,10 @@
 //! browser went away (a write fails; a comment line every 15 s finds dead ones).
 //!
 //! Events, each a JSON object with a `type`:
-//! - `hello` (on connect): the server's id and the current build errors. A browser whose page
-//!   came from another server run, or whose page changed meanwhile, reloads once.
-//! - `change`: pages that changed, stylesheets to swap, `navigate` target.
+//! - `hello` (on connect): the server's id, the published version and the current build
+//!   errors. A browser whose page came from another server run reloads once; one whose page
+//!   is from an older version checks whether it changed (`live.js`).
+//! - `change`: the new version, pages that changed, stylesheets to swap, `navigate` target.
 //! - `errors`: the build failed; the overlay lists these diagnostics.
 //!
 //! The browser side is `live.js`; the HTML it is injected into is decided in `http`.
@@ -89,10 +90,10 @@ fn frame(event: &serde_json::Value) -> String {
     format!("event: {name}\ndata: {event}\n\n")
 }
 
-pub fn hello(server_id: &str, errors: &[DiagView]) -> serde_json::Value {
-    json!({ "type": "hello", "server": server_id, "errors": errors })
+pub fn hello(server_id: &str, version: u64, errors: &[DiagView]) -> serde_json::Value {
+    json!({ "type": "hello", "server": server_id, "version": version, "errors": errors })
 }
 
-pub fn errors(errors: &[DiagView]) -> serde_json::Value {
-    json!({ "type": "errors", "errors": errors })
+pub fn errors(version: u64, errors: &[DiagView]) -> serde_json::Value {
+    json!({ "type": "errors", "version": version, "errors": errors })
 }

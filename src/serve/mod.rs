@@ -53,6 +53,10 @@ pub struct ServeOptions {
 #[derive(Default)]
 pub struct Published {
     pub snapshot: Option<Arc<Snapshot>>,
+    /// Counts the snapshots published in this run (0: none yet). Pages carry the version they
+    /// were served from, events the version they announce, so a browser can tell whether it
+    /// missed one.
+    pub version: u64,
     pub errors: Vec<DiagView>,
 }
 
@@ -165,6 +169,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         None => eprintln!("the first build failed: serving the errors until they are fixed"),
     }
     shared.publish(Published {
+        version: u64::from(outcome.snapshot.is_some()),
         snapshot: outcome.snapshot,
         errors,
     });
@@ -205,9 +210,8 @@ fn worker(server: &tiny_http::Server, shared: &Shared) {
     while let Ok(request) = server.recv() {
         if http::is_events(&request) {
             let p = shared.published();
-            shared
-                .hub
-                .join(request, &live::hello(&shared.server_id, &p.errors));
+            let hello = live::hello(&shared.server_id, p.version, &p.errors);
+            shared.hub.join(request, &hello);
         } else {
             http::respond(shared, request);
         }
@@ -254,10 +258,11 @@ fn rebuild_loop(
                 let d = Diagnostic::error(e.to_string());
                 print_diagnostics(std::slice::from_ref(&d));
                 let errors = vec![DiagView::from(&d)];
-                shared.hub.send(&live::errors(&errors));
                 let old = shared.published();
+                shared.hub.send(&live::errors(old.version, &errors));
                 shared.publish(Published {
                     snapshot: old.snapshot.clone(),
+                    version: old.version,
                     errors,
                 });
                 continue;
@@ -273,9 +278,10 @@ fn rebuild_loop(
                     errors.len(),
                     crate::error::plural(errors.len())
                 );
-                shared.hub.send(&live::errors(&errors));
+                shared.hub.send(&live::errors(old.version, &errors));
                 shared.publish(Published {
                     snapshot: old.snapshot.clone(),
+                    version: old.version,
                     errors,
                 });
             }
@@ -289,8 +295,10 @@ fn rebuild_loop(
                     },
                 };
                 let pages = new.pages;
+                let version = old.version + 1;
                 shared.publish(Published {
                     snapshot: Some(new),
+                    version,
                     errors: Vec::new(),
                 });
                 let ms = saved_at.elapsed().as_millis();
@@ -303,6 +311,7 @@ fn rebuild_loop(
                 let target = outcome.edited_page.filter(|_| navigate);
                 shared.hub.send(&json!({
                     "type": "change",
+                    "version": version,
                     "pages": change.pages,
                     "all": change.all,
                     "css": change.css,
