@@ -167,6 +167,7 @@ fn main() -> ExitCode {
                 open: a.open,
                 poll: a.poll,
                 navigate: a.navigate,
+                verbose: cli.verbose,
             };
             match versus::serve::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,

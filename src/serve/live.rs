@@ -2,8 +2,15 @@
 //!
 //! tiny_http is synchronous, so an open event stream must not hold a request worker: the
 //! worker hands the connection's writer to the [`Hub`] (`Request::into_writer`) and goes back
-//! to serving pages. The hub writes events to every open stream and drops streams whose
-//! browser went away (a write fails; a comment line every 15 s finds dead ones).
+//! to serving pages. Each stream then has a thread of its own that writes its events, so a
+//! browser that stops reading stalls only its own stream, never the hub, the workers or the
+//! rebuild loop; a stream that falls [`BACKLOG`] events behind, or whose write fails (the
+//! browser went away; a comment line every 15 s finds those), is dropped.
+//!
+//! A request that arrives on a connection *after* its event-stream request (only a client
+//! that pipelines does that) can never be answered while the stream is open: tiny_http writes
+//! the answers of one connection in order. Such requests are parked with their stream and
+//! answered (500) when it ends, instead of holding a worker forever.
 //!
 //! Events, each a JSON object with a `type`:
 //! - `hello` (on connect): the server's id, the published version and the current build
@@ -15,7 +22,10 @@
 //! The browser side is `live.js`; the HTML it is injected into is decided in `http`.
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -26,7 +36,23 @@ use super::snapshot::DiagView;
 pub const EVENTS_PATH: &str = "/__versus/events";
 pub const SCRIPT_PATH: &str = "/__versus/live.js";
 
-type Stream = Box<dyn Write + Send + 'static>;
+/// Events a stream may have queued, unwritten, before it is dropped.
+pub const BACKLOG: usize = 64;
+const PING_EVERY: Duration = Duration::from_secs(15);
+
+type Writer = Box<dyn Write + Send + 'static>;
+
+enum Msg {
+    Text(Arc<str>),
+    Park(Request),
+}
+
+/// One open event stream, as the hub sees it; its thread does the writing.
+struct Stream {
+    peer: Option<SocketAddr>,
+    tx: Sender<Msg>,
+    queued: Arc<AtomicUsize>,
+}
 
 /// The open event streams.
 #[derive(Default)]
@@ -35,21 +61,29 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Takes over the connection of an event-stream request and greets it.
+    /// Takes over the connection of an event-stream request; its first event is `hello`.
     pub fn join(&self, request: Request, hello: &serde_json::Value) {
-        let mut w = request.into_writer();
+        let peer = request.remote_addr().copied();
+        let writer = request.into_writer();
+        let (tx, rx) = mpsc::channel();
+        let queued = Arc::new(AtomicUsize::new(0));
         let head = "HTTP/1.1 200 OK\r\n\
                     Content-Type: text/event-stream\r\n\
                     Cache-Control: no-store\r\n\
                     Connection: close\r\n\
                     X-Accel-Buffering: no\r\n\r\n\
                     retry: 500\n\n";
-        let msg = frame(hello);
-        if w.write_all(head.as_bytes()).is_ok()
-            && w.write_all(msg.as_bytes()).is_ok()
-            && w.flush().is_ok()
-        {
-            self.lock().push(w);
+        let stream = Stream {
+            peer,
+            tx,
+            queued: queued.clone(),
+        };
+        stream.push(Arc::from(format!("{head}{}", frame(hello))));
+        let spawned = std::thread::Builder::new()
+            .name("versus-events".into())
+            .spawn(move || pump(writer, &rx, &queued));
+        if spawned.is_ok() {
+            self.lock().push(stream);
         }
     }
 
@@ -57,14 +91,31 @@ impl Hub {
         self.streams.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sends one event to every stream, dropping the dead ones.
-    pub fn send(&self, event: &serde_json::Value) {
-        self.write_all(&frame(event));
+    /// Parks `request` with the event stream open on its connection, if there is one: see
+    /// the module docs. Gives the request back otherwise.
+    pub fn park(&self, request: Request) -> Option<Request> {
+        let Some(peer) = request.remote_addr().copied() else {
+            return Some(request);
+        };
+        let streams = self.lock();
+        let Some(stream) = streams.iter().find(|s| s.peer == Some(peer)) else {
+            return Some(request);
+        };
+        match stream.tx.send(Msg::Park(request)) {
+            Ok(()) => None,
+            // The stream's thread has ended, and with it the answer that blocked this one.
+            Err(mpsc::SendError(Msg::Park(r))) => Some(r),
+            Err(_) => None,
+        }
     }
 
-    fn write_all(&self, text: &str) {
-        self.lock()
-            .retain_mut(|w| w.write_all(text.as_bytes()).is_ok() && w.flush().is_ok());
+    /// Sends one event to every stream, dropping the dead and the stalled ones.
+    pub fn send(&self, event: &serde_json::Value) {
+        self.broadcast(Arc::from(frame(event)));
+    }
+
+    fn broadcast(&self, text: Arc<str>) {
+        self.lock().retain(|s| s.push(text.clone()));
     }
 
     /// Number of open streams.
@@ -79,9 +130,40 @@ impl Hub {
     /// Comments keep proxies from timing out and reveal closed streams.
     pub fn keep_alive(&self) -> ! {
         loop {
-            std::thread::sleep(Duration::from_secs(15));
-            self.write_all(": ping\n\n");
+            std::thread::sleep(PING_EVERY);
+            self.broadcast(Arc::from(": ping\n\n"));
         }
+    }
+}
+
+impl Stream {
+    /// Queues `text`; false when the stream is dead or too far behind.
+    fn push(&self, text: Arc<str>) -> bool {
+        self.queued.fetch_add(1, Ordering::SeqCst) < BACKLOG
+            && self.tx.send(Msg::Text(text)).is_ok()
+    }
+}
+
+/// A stream's thread: writes its events until the hub lets go or the browser does.
+fn pump(mut writer: Writer, rx: &Receiver<Msg>, queued: &AtomicUsize) {
+    let mut parked = Vec::new();
+    for msg in rx {
+        match msg {
+            Msg::Text(text) => {
+                queued.fetch_sub(1, Ordering::SeqCst);
+                if writer.write_all(text.as_bytes()).is_err() || writer.flush().is_err() {
+                    break;
+                }
+            }
+            Msg::Park(request) => parked.push(request),
+        }
+    }
+    // Ending this answer first lets the answers queued behind it on the connection through,
+    // so answering the parked requests (dropping them sends a 500) cannot block.
+    drop(writer);
+    drop(parked);
+    for msg in rx.try_iter() {
+        drop(msg);
     }
 }
 
@@ -96,4 +178,41 @@ pub fn hello(server_id: &str, version: u64, errors: &[DiagView]) -> serde_json::
 
 pub fn errors(version: u64, errors: &[DiagView]) -> serde_json::Value {
     json!({ "type": "errors", "version": version, "errors": errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer that never finishes a write, like a browser that stopped reading.
+    struct Stuck;
+    impl Write for Stuck {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            loop {
+                std::thread::park();
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stream_that_stops_reading_is_dropped_without_blocking_the_hub() {
+        let hub = Hub::default();
+        let (tx, rx) = mpsc::channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let q = queued.clone();
+        std::thread::spawn(move || pump(Box::new(Stuck), &rx, &q));
+        hub.lock().push(Stream {
+            peer: None,
+            tx,
+            queued,
+        });
+        // The thread takes at most the first event before it blocks.
+        for _ in 0..BACKLOG + 2 {
+            hub.send(&json!({"type": "change"}));
+        }
+        assert!(hub.is_empty(), "the stalled stream is still open");
+    }
 }

@@ -11,10 +11,11 @@
 //! every page then shows the errors until they are fixed.
 //!
 //! Nothing is read from disk to answer a request: no URL can reach a file outside the
-//! rendered site (see [`http`]).
+//! rendered site (see [`http`]). A watchdog ([`guard`]) notices any request left waiting.
 //!
 //! Not here: anything about rendering itself — that stays in [`crate::pipeline`].
 
+pub mod guard;
 pub mod http;
 pub mod incremental;
 pub mod live;
@@ -47,6 +48,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// After an edit, send open browsers to the page made from the edited file.
     pub navigate: bool,
+    /// Log requests left waiting for their answer (see [`guard`]).
+    pub verbose: bool,
 }
 
 /// What the workers serve: the last good snapshot and the current errors. Replaced whole.
@@ -66,6 +69,7 @@ pub struct Shared {
     /// Changes on every start, so pages from an earlier run reload once after a restart.
     pub server_id: String,
     pub hub: live::Hub,
+    pub guard: guard::Guard,
 }
 
 impl Shared {
@@ -81,7 +85,8 @@ impl Shared {
     }
 }
 
-/// How many requests are answered at once; an event stream holds none of them.
+/// How many requests are answered at once (more are started when all are stuck, see
+/// [`guard`]); an event stream holds none of them.
 const WORKERS: usize = 8;
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
@@ -148,6 +153,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
                 ^ u128::from(std::process::id())
         ),
         hub: live::Hub::default(),
+        guard: guard::Guard::new(opts.verbose),
     });
 
     // The watcher starts before the first build so that no edit made during it is lost.
@@ -176,12 +182,17 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
 
     let server = Arc::new(server);
     for _ in 0..WORKERS {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || worker(&server, &shared));
+        if let Some(n) = shared.guard.add_worker() {
+            spawn_worker(&server, &shared, n);
+        }
     }
     {
         let shared = shared.clone();
         std::thread::spawn(move || shared.hub.keep_alive());
+    }
+    {
+        let (server, shared) = (server.clone(), shared.clone());
+        std::thread::spawn(move || shared.guard.watch(|n| spawn_worker(&server, &shared, n)));
     }
     {
         let (shared, navigate) = (shared.clone(), opts.navigate);
@@ -206,15 +217,22 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     Ok(())
 }
 
-fn worker(server: &tiny_http::Server, shared: &Shared) {
+fn spawn_worker(server: &Arc<tiny_http::Server>, shared: &Arc<Shared>, n: usize) {
+    let (server, shared) = (server.clone(), shared.clone());
+    std::thread::spawn(move || worker(&server, &shared, n));
+}
+
+fn worker(server: &tiny_http::Server, shared: &Shared, n: usize) {
     while let Ok(request) = server.recv() {
+        shared.guard.begin(n, &request);
         if http::is_events(&request) {
             let p = shared.published();
             let hello = live::hello(&shared.server_id, p.version, &p.errors);
             shared.hub.join(request, &hello);
-        } else {
+        } else if let Some(request) = shared.hub.park(request) {
             http::respond(shared, request);
         }
+        shared.guard.end(n);
     }
 }
 
