@@ -165,6 +165,17 @@ fn slow_partial_requests_do_not_block_other_clients() {
     still_serving(port);
 }
 
+/// `n` connections, each of which has sent `bytes`.
+fn connections(port: u16, n: usize, bytes: &[u8]) -> Vec<TcpStream> {
+    (0..n)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            s.write_all(bytes).unwrap();
+            s
+        })
+        .collect()
+}
+
 /// A request pipelined behind the event-stream request on one connection cannot be answered
 /// while the stream is open (answers go out in order); it must not hold a worker meanwhile.
 /// More such connections than workers, then an ordinary request: with them parked, no worker
@@ -174,16 +185,12 @@ fn requests_pipelined_behind_the_event_stream_hold_no_worker() {
     let site = site();
     let server = Server::start(site.root(), &["--verbose"]);
     let port = server.port;
-    let mut pipelined: Vec<TcpStream> = (0..20)
-        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connect"))
-        .collect();
-    for s in &mut pipelined {
-        s.write_all(
-            b"GET /__versus/events HTTP/1.1\r\nHost: x\r\n\r\n\
-              GET /articles/a/ HTTP/1.1\r\nHost: x\r\n\r\n",
-        )
-        .unwrap();
-    }
+    let mut pipelined = connections(
+        port,
+        20,
+        b"GET /__versus/events HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /articles/a/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
     // Every stream is open (the hub greets it) before the ordinary request goes out.
     let deadline = std::time::Instant::now() + serve_util::WAIT;
     for s in &mut pipelined {
@@ -216,13 +223,7 @@ fn slow_readers_are_logged_and_cannot_starve_other_clients() {
     site.write("static/big.txt", &"versus ".repeat(16 << 20 >> 3));
     let server = Server::start(site.root(), &["--verbose"]);
     let port = server.port;
-    let mut slow: Vec<TcpStream> = (0..8)
-        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connect"))
-        .collect();
-    for s in &mut slow {
-        s.write_all(b"GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n")
-            .unwrap();
-    }
+    let mut slow = connections(port, 8, b"GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n");
     // Each answer has begun, so each of the 8 workers is busy with one.
     for s in &mut slow {
         s.set_read_timeout(Some(serve_util::WAIT)).unwrap();
