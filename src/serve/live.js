@@ -112,7 +112,8 @@
       state.connected = true;
       overlay(msg.errors);
       if (msg.server !== server) return reload();
-      if (msg.version !== seen) {
+      // Behind this page (a leader whose stream lags): the events will follow.
+      if (msg.version > seen) {
         seen = msg.version;
         checkFresh();
       }

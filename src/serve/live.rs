@@ -61,8 +61,13 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Takes over the connection of an event-stream request; its first event is `hello`.
-    pub fn join(&self, request: Request, hello: &serde_json::Value) {
+    /// Takes over the connection of an event-stream request; its first event is `hello()`.
+    ///
+    /// `hello` is made under the hub's lock, which [`Hub::send`] takes too, and the caller
+    /// publishes before it sends: whatever was published before the greeting is in it, and
+    /// every event sent after it reaches this stream. (Made before the lock, a greeting could
+    /// miss an event sent meanwhile, and the browser would never learn of it.)
+    pub fn join(&self, request: Request, hello: impl FnOnce() -> serde_json::Value) {
         let peer = request.remote_addr().copied();
         let writer = request.into_writer();
         let (tx, rx) = mpsc::channel();
@@ -78,12 +83,13 @@ impl Hub {
             tx,
             queued: queued.clone(),
         };
-        stream.push(Arc::from(format!("{head}{}", frame(hello))));
         let spawned = std::thread::Builder::new()
             .name("versus-events".into())
             .spawn(move || pump(writer, &rx, &queued));
         if spawned.is_ok() {
-            self.lock().push(stream);
+            let mut streams = self.lock();
+            stream.push(Arc::from(format!("{head}{}", frame(&hello()))));
+            streams.push(stream);
         }
     }
 
@@ -195,6 +201,21 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// A greeting made outside the lock could miss an event sent meanwhile (the stress test
+    /// caught a tab that never learnt of an edit).
+    #[test]
+    fn the_greeting_is_made_under_the_lock_that_send_takes() {
+        let hub = Hub::default();
+        let mut locked = false;
+        let request = tiny_http::TestRequest::new().with_path(EVENTS_PATH);
+        hub.join(request.into(), || {
+            locked = hub.streams.try_lock().is_err();
+            json!({"type": "hello"})
+        });
+        assert!(locked);
+        assert_eq!(hub.len(), 1);
     }
 
     #[test]

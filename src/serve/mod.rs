@@ -226,9 +226,10 @@ fn worker(server: &tiny_http::Server, shared: &Shared, n: usize) {
     while let Ok(request) = server.recv() {
         shared.guard.begin(n, &request);
         if http::is_events(&request) {
-            let p = shared.published();
-            let hello = live::hello(&shared.server_id, p.version, &p.errors);
-            shared.hub.join(request, &hello);
+            shared.hub.join(request, || {
+                let p = shared.published();
+                live::hello(&shared.server_id, p.version, &p.errors)
+            });
         } else if let Some(request) = shared.hub.park(request) {
             http::respond(shared, request);
         }
@@ -277,12 +278,13 @@ fn rebuild_loop(
                 print_diagnostics(std::slice::from_ref(&d));
                 let errors = vec![DiagView::from(&d)];
                 let old = shared.published();
-                shared.hub.send(&live::errors(old.version, &errors));
+                let event = live::errors(old.version, &errors);
                 shared.publish(Published {
                     snapshot: old.snapshot.clone(),
                     version: old.version,
                     errors,
                 });
+                shared.hub.send(&event);
                 continue;
             }
         };
@@ -296,12 +298,13 @@ fn rebuild_loop(
                     errors.len(),
                     crate::error::plural(errors.len())
                 );
-                shared.hub.send(&live::errors(old.version, &errors));
+                let event = live::errors(old.version, &errors);
                 shared.publish(Published {
                     snapshot: old.snapshot.clone(),
                     version: old.version,
                     errors,
                 });
+                shared.hub.send(&event);
             }
             Some(new) => {
                 let diff_start = Instant::now();
