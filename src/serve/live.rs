@@ -10,7 +10,10 @@
 //! A request that arrives on a connection *after* its event-stream request (only a client
 //! that pipelines does that) can never be answered while the stream is open: tiny_http writes
 //! the answers of one connection in order. Such requests are parked with their stream and
-//! answered (500) when it ends, instead of holding a worker forever.
+//! answered (500) when it ends, instead of holding a worker forever. tiny_http names a
+//! connection only by its peer address, and a browser may reuse the port of a stream it has
+//! just closed for a new connection; so before parking, one write to the stream tells whether
+//! it is still open (the old connection was reset by then, or the port could not be reused).
 //!
 //! Events, each a JSON object with a `type`:
 //! - `hello` (on connect): the server's id, the published version and the current build
@@ -38,6 +41,9 @@ pub const SCRIPT_PATH: &str = "/__versus/live.js";
 
 /// Events a stream may have queued, unwritten, before it is dropped.
 pub const BACKLOG: usize = 64;
+/// How long a worker waits for a stream to say whether it is open (its thread is idle but
+/// for a browser that stopped reading).
+const PROBE_WAIT: Duration = Duration::from_secs(1);
 const PING_EVERY: Duration = Duration::from_secs(15);
 
 type Writer = Box<dyn Write + Send + 'static>;
@@ -45,6 +51,8 @@ type Writer = Box<dyn Write + Send + 'static>;
 enum Msg {
     Text(Arc<str>),
     Park(Request),
+    /// Write a comment and say whether that worked.
+    Probe(Sender<bool>),
 }
 
 /// One open event stream, as the hub sees it; its thread does the writing.
@@ -103,11 +111,19 @@ impl Hub {
         let Some(peer) = request.remote_addr().copied() else {
             return Some(request);
         };
-        let streams = self.lock();
-        let Some(stream) = streams.iter().find(|s| s.peer == Some(peer)) else {
-            return Some(request);
+        let tx = {
+            let streams = self.lock();
+            let Some(stream) = streams.iter().find(|s| s.peer == Some(peer)) else {
+                return Some(request);
+            };
+            stream.tx.clone()
         };
-        match stream.tx.send(Msg::Park(request)) {
+        let (alive, answer) = mpsc::channel();
+        if tx.send(Msg::Probe(alive)).is_err() || answer.recv_timeout(PROBE_WAIT) != Ok(true) {
+            // A new connection from the port of a closed stream, or a stalled stream.
+            return Some(request);
+        }
+        match tx.send(Msg::Park(request)) {
             Ok(()) => None,
             // The stream's thread has ended, and with it the answer that blocked this one.
             Err(mpsc::SendError(Msg::Park(r))) => Some(r),
@@ -162,6 +178,13 @@ fn pump(mut writer: Writer, rx: &Receiver<Msg>, queued: &AtomicUsize) {
                 }
             }
             Msg::Park(request) => parked.push(request),
+            Msg::Probe(answer) => {
+                let open = writer.write_all(b": \n\n").is_ok() && writer.flush().is_ok();
+                let _ = answer.send(open);
+                if !open {
+                    break;
+                }
+            }
         }
     }
     // Ending this answer first lets the answers queued behind it on the connection through,
@@ -203,6 +226,52 @@ mod tests {
         }
     }
 
+    /// A stream with `writer` on `peer`, as `join` makes it.
+    fn stream(hub: &Hub, writer: Writer, peer: SocketAddr) {
+        let (tx, rx) = mpsc::channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let q = queued.clone();
+        std::thread::spawn(move || pump(writer, &rx, &q));
+        hub.lock().push(Stream {
+            peer: Some(peer),
+            tx,
+            queued,
+        });
+    }
+
+    struct Reset;
+    impl Write for Reset {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::ConnectionReset.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The stress test caught a browser's new connection from the port of a stream it had just
+    /// closed: its request (live.js) was parked behind the dead stream and never answered.
+    #[test]
+    fn only_a_request_behind_an_open_stream_is_parked() {
+        let peer: SocketAddr = "127.0.0.1:50312".parse().unwrap();
+        let request = || tiny_http::TestRequest::new().with_remote_addr(peer).into();
+        let hub = Hub::default();
+        stream(&hub, Box::new(Reset), peer);
+        assert!(
+            hub.park(request()).is_some(),
+            "parked behind a closed stream"
+        );
+        let hub = Hub::default();
+        stream(&hub, Box::new(std::io::sink()), peer);
+        assert!(
+            hub.park(request()).is_none(),
+            "not parked behind an open stream"
+        );
+        let other: SocketAddr = "127.0.0.1:50313".parse().unwrap();
+        let elsewhere = tiny_http::TestRequest::new().with_remote_addr(other);
+        assert!(hub.park(elsewhere.into()).is_some());
+    }
+
     /// A greeting made outside the lock could miss an event sent meanwhile (the stress test
     /// caught a tab that never learnt of an edit).
     #[test]
@@ -221,15 +290,7 @@ mod tests {
     #[test]
     fn a_stream_that_stops_reading_is_dropped_without_blocking_the_hub() {
         let hub = Hub::default();
-        let (tx, rx) = mpsc::channel();
-        let queued = Arc::new(AtomicUsize::new(0));
-        let q = queued.clone();
-        std::thread::spawn(move || pump(Box::new(Stuck), &rx, &q));
-        hub.lock().push(Stream {
-            peer: None,
-            tx,
-            queued,
-        });
+        stream(&hub, Box::new(Stuck), "127.0.0.1:50312".parse().unwrap());
         // The thread takes at most the first event before it blocks.
         for _ in 0..BACKLOG + 2 {
             hub.send(&json!({"type": "change"}));

@@ -234,7 +234,8 @@ async function settle(what, contexts, fn, arg) {
     if (!waiting.length) break;
     if (Date.now() > deadline) {
       const states = await Promise.all(waiting.map(async (t) =>
-        `  ${t.name} at ${t.page.url()}: ` + JSON.stringify(await probe(t, describeTab))));
+        `  ${t.name} at ${t.page.url()}: ` + JSON.stringify(await probe(t, describeTab)) +
+        (t.errors.length ? "\n    " + t.errors.join("\n    ") : "")));
       throw new Failure(`timed out waiting for ${what} in ${waiting.length} of ${tabs.length} tabs\n` +
         states.join("\n") + "\n" + pendingReport(contexts));
     }
@@ -266,6 +267,7 @@ function describeTab() {
     connected: !!(window.__versus && window.__versus.connected),
     overlay: o ? o.innerText.slice(0, 200) : null,
     text: document.body ? document.body.innerText.slice(0, 300) : null,
+    leader: !!(window.__versus && window.__versus.leader),
     marker: window.__marker || null,
     bg: document.body ? getComputedStyle(document.body).backgroundColor : null,
   };
