@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Content};
+use crate::content::{self, Content, LineDates};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
@@ -43,6 +43,9 @@ pub struct Site {
     pub statics: Vec<File>,
     /// Output paths of pages a file of the site's own replaces: not rendered.
     pub shadowed: HashSet<String>,
+    /// When each line of each content file was last committed (`[trust] git_dates`), read
+    /// once per load and kept by the preview server (a file edited since counts as undated).
+    pub line_dates: Option<Arc<LineDates>>,
     /// Wall time of the loading stages.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -76,11 +79,20 @@ impl Site {
         diags.extend(d);
         let (highlighter, highlight_options) = highlighter(root, &config, previous, &mut diags);
         let t = Instant::now();
+        let line_dates = config
+            .trust
+            .git_dates
+            .then(|| Arc::new(LineDates::read(root, &content.sources)));
+        if line_dates.is_some() {
+            timings.push(("git dates", t.elapsed()));
+        }
+        let t = Instant::now();
         let (model, d) = Model::build(
             config,
             content,
             ModelOptions {
                 drafts: opts.drafts,
+                line_dates: line_dates.clone(),
             },
         );
         diags.extend(d);
@@ -95,6 +107,7 @@ impl Site {
             assets: AssetNames::new(),
             statics: Vec::new(),
             shadowed: HashSet::new(),
+            line_dates,
             timings,
         };
         diags.extend(site.collect_statics());
@@ -105,8 +118,11 @@ impl Site {
     /// The same site (config, theme, highlighter) with the model built from `content`: what
     /// the preview server does when only files under `content/` changed.
     pub fn with_content(&self, content: Content, drafts: bool) -> (Site, Vec<Diagnostic>) {
-        let (model, mut diags) =
-            Model::build(self.model.config.clone(), content, ModelOptions { drafts });
+        let options = ModelOptions {
+            drafts,
+            line_dates: self.line_dates.clone(),
+        };
+        let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
         let mut site = Site {
             root: self.root.clone(),
             model,
@@ -116,6 +132,7 @@ impl Site {
             assets: AssetNames::new(),
             statics: Vec::new(),
             shadowed: HashSet::new(),
+            line_dates: self.line_dates.clone(),
             timings: Vec::new(),
         };
         diags.extend(site.collect_statics());
