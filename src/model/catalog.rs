@@ -64,7 +64,8 @@ impl Model {
                 return;
             }
         };
-        self.has_catalog = true;
+        // A file that only declares levels lists no features, so it cannot know them all.
+        self.has_catalog = !catalog.feature.is_empty() || catalog.level.is_empty();
         self.levels = LevelSet::declare(catalog.level, text, &file, diags);
         for entry in catalog.feature {
             let slug = slugify(&entry.name);
