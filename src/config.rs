@@ -346,28 +346,31 @@ impl Config {
     /// `edit_pattern` and `[trust] stale` are checked here, so that a typo is reported by
     /// every command, with its line.
     fn check_trust(&mut self, text: &str, diags: &mut Vec<Diagnostic>) {
+        let error = |key: &str, message: String, help: &str| {
+            let line = find_key_line(text, key);
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at(line, if line > 0 { 1 } else { 0 }, Some(text))
+                .with_help(help)
+        };
         if let Some(p) = &self.edit_pattern
             && let Some(problem) = crate::edit_links::check_pattern(p)
         {
-            let line = find_key_line(text, "edit_pattern");
-            diags.push(
-                Diagnostic::error(format!("invalid edit_pattern: {problem}"))
-                    .in_file(CONFIG_FILE)
-                    .at(line, if line > 0 { 1 } else { 0 }, Some(text))
-                    .with_help("e.g. edit_pattern = \"{repo}/-/blob/{branch}/{path}#L{line}\""),
-            );
+            diags.push(error(
+                "edit_pattern",
+                format!("invalid edit_pattern: {problem}"),
+                "e.g. edit_pattern = \"{repo}/-/blob/{branch}/{path}#L{line}\"",
+            ));
             self.edit_pattern = None;
         }
         if let Some(s) = &self.trust.stale
             && crate::content::parse_age(s).is_none()
         {
-            let line = find_key_line(text, "stale");
-            diags.push(
-                Diagnostic::error(format!("invalid `stale` in [trust]: `{s}` is not an age"))
-                    .in_file(CONFIG_FILE)
-                    .at(line, if line > 0 { 1 } else { 0 }, Some(text))
-                    .with_help("write a number and d, w, m (months) or y: stale = \"18m\""),
-            );
+            diags.push(error(
+                "stale",
+                format!("invalid `stale` in [trust]: `{s}` is not an age"),
+                "write a number and d, w, m (months) or y: stale = \"18m\"",
+            ));
             self.trust.stale = None;
         }
     }

@@ -10,25 +10,8 @@
 //!
 //! Pure string functions of the config. Not here: where the links are shown (`crate::render`).
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-
 use crate::config::Config;
-
-/// What a path segment in a URL may not hold as it is.
-const PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
+use crate::urls::encode_file_path;
 
 /// The placeholders a pattern may hold.
 pub const PLACEHOLDERS: [&str; 4] = ["repo", "branch", "path", "line"];
@@ -109,7 +92,7 @@ impl EditLinks {
         pattern
             .replace("{repo}", &self.repo)
             .replace("{branch}", &self.branch)
-            .replace("{path}", &utf8_percent_encode(&path, PATH).to_string())
+            .replace("{path}", &encode_file_path(&path))
             .replace("{line}", &line.to_string())
     }
 }

@@ -148,20 +148,16 @@ impl Model {
         if as_of.date.civil()? >= cutoff {
             return None;
         }
-        let source = &self.pages[s.page].source;
-        Some(
-            Diagnostic::warning(format!(
+        Some(self.warn_at(
+            st,
+            format!(
                 "{subject}: `{}` is as of {} ({}), older than {age}",
                 self.features[s.feature].name,
                 as_of.date.ymd,
                 as_of.from.describe()
-            ))
-            .in_file(&source.file)
-            .at(s.line, s.column, Some(&source.text))
-            .with_help(format!(
-                "check it, then date it in the cell's table form: verified = {today}"
-            )),
-        )
+            ),
+            format!("check it, then date it in the cell's table form: verified = {today}"),
+        ))
     }
 
     fn outdated(
@@ -176,18 +172,24 @@ impl Model {
         if major(checked)? >= major(current)? {
             return None;
         }
-        let source = &self.pages[s.page].source;
-        Some(
-            Diagnostic::warning(format!(
+        Some(self.warn_at(
+            st,
+            format!(
                 "{subject}: `{}` was verified against version {checked}, and {subject} is now at {current}: possibly stale",
                 self.features[s.feature].name,
-            ))
+            ),
+            format!("check it against {current}, then write verified = \"{current}\""),
+        ))
+    }
+
+    /// A warning at statement `st`'s cell.
+    fn warn_at(&self, st: StatementId, message: String, help: String) -> Diagnostic {
+        let s = &self.statements[st];
+        let source = &self.pages[s.page].source;
+        Diagnostic::warning(message)
             .in_file(&source.file)
             .at(s.line, s.column, Some(&source.text))
-            .with_help(format!(
-                "check it against {current}, then write verified = \"{current}\""
-            )),
-        )
+            .with_help(help)
     }
 }
 
