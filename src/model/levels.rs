@@ -179,6 +179,12 @@ impl LevelSet {
                 diags.push(err(format!("level `{name}` is declared twice")));
                 continue;
             }
+            if e.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+                diags.push(err(format!("level `{name}` has an empty label")).with_help(
+                    "the label is the word on its badge: a level is never shown by colour alone",
+                ));
+                continue;
+            }
             let colour = match e.colour {
                 None => None,
                 Some(c) if COLOURS.contains(&c.get_ref().as_str()) => Some(c.into_inner()),
@@ -402,16 +408,17 @@ mod tests {
     #[test]
     fn bad_declarations_are_errors_at_their_line() {
         let (set, d) = declare(
-            "[[level]]\nname = \"Maybe\"\n[[level]]\nname = \"text\"\n[[level]]\nname = \"ok\"\ncolour = \"gren\"\n[[level]]\nname = \"ok\"\n",
+            "[[level]]\nname = \"Maybe\"\n[[level]]\nname = \"text\"\n[[level]]\nname = \"ok\"\ncolour = \"gren\"\n[[level]]\nname = \"ok\"\n[[level]]\nname = \"blank\"\nlabel = \" \"\n",
         );
         let found: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
-        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found.len(), 5, "{found:?}");
         assert_eq!(found[0].0, 2);
         assert!(found[0].1.contains("`Maybe`"));
         assert!(found[1].1.contains("`text` cannot be a level"));
         assert_eq!(found[2].0, 7);
         assert_eq!(d[2].help.as_deref(), Some("did you mean `green`?"));
         assert!(found[3].1.contains("declared twice"));
+        assert!(found[4].1.contains("empty label"));
         assert_eq!(set.names(), "ok");
     }
 }
