@@ -322,7 +322,7 @@ mod tests {
     fn previous_output_goes_to_the_trash_and_the_next_build_empties_it() {
         let t = tempfile::tempdir().unwrap();
         let (root, out) = (t.path().join("r"), t.path().join("site"));
-        let trash = root.join(TRASH);
+        let trash = root.join(CACHE_DIR).join(TRASH);
         let build = |text: &[u8]| {
             let s = Staging::prepare(&out, &root).unwrap();
             s.write("index.html", text).unwrap();

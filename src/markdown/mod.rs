@@ -54,6 +54,8 @@ pub struct Heading {
     pub title: String,
     /// Unique within the page.
     pub id: String,
+    /// The id the heading had before slugs dropped apostrophes, kept as a second anchor.
+    pub former_id: Option<String>,
 }
 
 /// A link as written in the body.
@@ -102,11 +104,12 @@ pub fn outline(body: &str, reserved_ids: &[&str]) -> Outline {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, title)) = in_heading.take() {
-                    let id = ids.next().unwrap_or_default();
+                    let (id, former_id) = ids.next().unwrap_or_default();
                     out.headings.push(Heading {
                         level,
                         title: title.trim().to_string(),
                         id,
+                        former_id,
                     });
                 }
             }
@@ -290,13 +293,21 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                 attrs,
                 ..
             }) => {
-                heading_id = heading_ids.next().unwrap_or_default();
+                let former;
+                (heading_id, former) = heading_ids.next().unwrap_or_default();
                 out.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(heading_id.clone())),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 }));
+                if let Some(former) = former {
+                    // The anchor links made before apostrophes left slugs still reach.
+                    out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<span id=\"{}\"></span>",
+                        escape_attr(&former)
+                    ))));
+                }
             }
             Event::End(TagEnd::Heading(level)) => {
                 out.push(Event::Html(CowStr::from(format!(

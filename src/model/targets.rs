@@ -300,6 +300,7 @@ impl Model {
                 .front
                 .date
                 .cmp(&self.pages[a].source.front.date)
+                .then_with(|| self.pages[a].title_key.cmp(&self.pages[b].title_key))
                 .then_with(|| self.pages[a].title.cmp(&self.pages[b].title))
                 .then_with(|| self.pages[a].source.rel.cmp(&self.pages[b].source.rel))
         });
