@@ -179,9 +179,12 @@ fn parse_cell_string(s: &str, levels: &LevelSet) -> Result<ParsedCell, CellProbl
     })
 }
 
-/// `5.0`, `v3.2`, `12`: digits first (after an optional `v`).
+/// `5.0`, `v3.2`, `12`: digits first (after an optional `v`); but not a date cut short
+/// (`2026-05`), which is more likely a mistake than a version.
 fn looks_like_version(s: &str) -> bool {
     let s = s.trim();
+    let partial_date =
+        s.len() >= 5 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
     let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
-    s.starts_with(|c: char| c.is_ascii_digit())
+    s.starts_with(|c: char| c.is_ascii_digit()) && !partial_date
 }

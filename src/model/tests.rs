@@ -56,6 +56,30 @@ fn cell_forms() {
             .contains("yes, partial, plugin, no, unknown, n/a")
     );
     assert!(parse_cell(&cell(serde_json::json!({"link": "x"}))).is_err());
+    let c = parse_cell(&cell(
+        serde_json::json!({"support": "yes", "verified": "2026-05-01", "until": "3"}),
+    ))
+    .ok()
+    .unwrap();
+    assert_eq!(c.verified.unwrap().ymd, "2026-05-01");
+    assert_eq!(c.until.as_deref(), Some("3"));
+    let c = parse_cell(&cell(
+        serde_json::json!({"support": "yes", "verified": "v5.0"}),
+    ))
+    .ok()
+    .unwrap();
+    assert_eq!(
+        (c.verified, c.verified_version.as_deref()),
+        (None, Some("v5.0"))
+    );
+    for bad in ["2026-05", "last week"] {
+        let e = parse_cell(&cell(
+            serde_json::json!({"support": "yes", "verified": bad}),
+        ))
+        .err()
+        .unwrap();
+        assert!(e.0.contains("must be a date or a version"), "{bad}: {e:?}");
+    }
     assert!(parse_cell(&cell(serde_json::json!([1]))).is_err());
 }
 
