@@ -258,6 +258,7 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
             "repository": front.repository,
             "license": front.license,
             "first_release": front.first_release,
+            "version": front.version,
             "statement_count": subject.statements.len(),
             "pairs": pairs,
             "levels_used": levels_used(m, subject.statements.iter().copied()),
@@ -276,24 +277,33 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
     )
 }
 
-/// How many of `features` subject `s` has at each level, in legend order.
+/// How many of `features` subject `s` has at each level (`{level, badge, label, icon,
+/// count}`), in the order first met, text values as level `text`.
 fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -> Value {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: Vec<(Option<crate::model::Level>, usize)> = Vec::new();
     for &f in features {
-        let key = match m.verdict(s, f).map(|st| m.statements[st].level) {
-            Some(Some(l)) => l.as_str(),
-            Some(None) => "text",
-            None => continue,
+        let Some(st) = m.verdict(s, f) else {
+            continue;
         };
-        match counts.iter_mut().find(|(k, _)| k == key) {
+        let key = m.statements[st].level;
+        match counts.iter_mut().find(|(k, _)| *k == key) {
             Some((_, c)) => *c += 1,
-            None => counts.push((key.to_string(), 1)),
+            None => counts.push((key, 1)),
         }
     }
     json!(
         counts
             .into_iter()
-            .map(|(level, count)| json!({ "level": level, "count": count }))
+            .map(|(level, count)| {
+                let mut v = match level {
+                    Some(l) => super::values::level_ref(m, l),
+                    None => {
+                        json!({ "level": "text", "badge": "text", "label": "Text", "icon": "•" })
+                    }
+                };
+                v["count"] = json!(count);
+                v
+            })
             .collect::<Vec<_>>()
     )
 }

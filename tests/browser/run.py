@@ -7,13 +7,17 @@ site from a local HTTP server, and checks what a reader sees:
   * axe-core finds no serious or critical violations on the home page, an article, a subject,
     the matrix and a pair page, in light and in dark;
   * the matrix sorts by a column and filters by text, group, subject and "only differences";
+  * with --fixture (the site in tests/browser/fixture, built under that path): free values
+    sort by number and unit, versions part by part, text as text, declared levels in their
+    order;
   * the search box finds a page, a feature and a subject, and Enter opens it; on a site of
     many pages (--big, made by big_site.py) the first search fetches only the manifest, one
     word shard and the records shown, and page text only when the reader asks;
   * the theme toggle remembers the choice across a reload;
   * optionally (--screenshots DIR) saves 380 px and 1280 px screenshots in both themes.
 
-Usage: tests/browser/run.py SITE_DIR --big BIG_SITE_DIR [--axe PATH/TO/axe.min.js] [--screenshots DIR]
+Usage: tests/browser/run.py SITE_DIR --big BIG_SITE_DIR [--fixture /fixture/]
+                            [--axe PATH/TO/axe.min.js] [--screenshots DIR]
 Exit status 0 when every check passes, 1 otherwise.
 """
 import argparse
@@ -166,6 +170,13 @@ def run_axe(d, axe_src, url, label):
     check(not bad, "axe %s: no serious/critical violations (%d other)" % (label, len(res) - len(bad)))
 
 
+# The rank of each first-column cell of the matrix, per group: the level order site.js uses
+# (the site's own on <body data-level-order>, else the built-in one).
+RANKS = ("var R=(document.body.dataset.levelOrder||'yes partial plugin text unknown n/a no none').split(' ');"
+         "return Array.from(document.querySelectorAll('table.matrix tbody')).map(function(b){"
+         "return Array.from(b.querySelectorAll('tr:not(.group) td:nth-of-type(1)')).map(function(td){return R.indexOf(td.dataset.level)})})")
+
+
 def test_matrix(d, base):
     d.size(1280, 900)
     d.get(base + "/compare/")
@@ -177,14 +188,10 @@ def test_matrix(d, base):
     d.click("table.matrix thead th:nth-child(2) .sort-button")
     check(d.js("return document.querySelector('table.matrix thead th:nth-child(2)').getAttribute('aria-sort')") == "ascending",
           "matrix: header says sorted ascending")
-    ranks = d.js("var R={yes:0,partial:1,plugin:2,text:3,unknown:4,no:5,none:6};"
-                 "return Array.from(document.querySelectorAll('table.matrix tbody')).map(function(b){"
-                 "return Array.from(b.querySelectorAll('tr:not(.group) td:nth-of-type(1)')).map(function(td){return R[td.dataset.level]})})")
+    ranks = d.js(RANKS)
     check(all(g == sorted(g) for g in ranks), "matrix: rows ordered by level within each group")
     d.click("table.matrix thead th:nth-child(2) .sort-button")
-    ranks = d.js("var R={yes:0,partial:1,plugin:2,text:3,unknown:4,no:5,none:6};"
-                 "return Array.from(document.querySelectorAll('table.matrix tbody')).map(function(b){"
-                 "return Array.from(b.querySelectorAll('tr:not(.group) td:nth-of-type(1)')).map(function(td){return R[td.dataset.level]})})")
+    ranks = d.js(RANKS)
     check(all(g == sorted(g, reverse=True) for g in ranks), "matrix: second click sorts descending")
     # Text filter.
     d.type("[data-filter-text]", "orm")
@@ -211,6 +218,26 @@ def test_matrix(d, base):
         hidden = d.js("return Array.from(document.querySelectorAll('table.matrix tbody tr:not(.group)')).every(function(r){return r.children[1].hidden})")
         check(hidden, "matrix: unticking a subject hides its column")
         d.click("[data-filter-columns] label:first-of-type input")
+
+
+def test_sorting(d, base):
+    """Feature pages of the fixture: sorting the verdict column orders the subjects."""
+    d.size(1280, 900)
+    for feature, want, what in [
+        ("size", "bcad", "sizes by number and unit (500 KB, 1,200 KB, 5 MB, 2 GB)"),
+        ("throughput", "dbac", "numbers with thousands separators (80 … 15,000 req/s)"),
+        ("release", "adbc", "v-versions part by part (v3.2, v3.9, v3.10, v10.0)"),
+        ("async", "dcab", "`since` as versions (1.9, 1.10, 9.1, 10.2)"),
+        ("vectors", "cbda", "declared levels in their order (yes, extension, untested, no)"),
+        ("codename", "badc", "text as text (Alpha, beta, delta, gamma)"),
+    ]:
+        d.get(base + "features/" + feature + "/")
+        d.click("table.cmp thead th:nth-child(2) .sort-button")
+        order = d.js("return Array.from(document.querySelectorAll('table.cmp tbody tr')).map(function(r){return r.id.slice(3)}).join('')")
+        check(order == want, "sorting: %s → %s (got %s)" % (what, want, order))
+        d.click("table.cmp thead th:nth-child(2) .sort-button")
+        order = d.js("return Array.from(document.querySelectorAll('table.cmp tbody tr')).map(function(r){return r.id.slice(3)}).join('')")
+        check(order == want[::-1], "sorting: %s, descending" % feature)
 
 
 def test_search(d, base):
@@ -302,6 +329,7 @@ def main():
     ap.add_argument("site")
     ap.add_argument("--axe", default=os.environ.get("AXE_JS", "node_modules/axe-core/axe.min.js"))
     ap.add_argument("--screenshots")
+    ap.add_argument("--fixture", help="URL path of the sorting fixture site, e.g. /fixture/")
     ap.add_argument("--big", help="a built site of many pages (big_site.py) for the search checks")
     a = ap.parse_args()
     httpd, base = serve(os.path.abspath(a.site))
@@ -341,6 +369,10 @@ def main():
             else:
                 check(False, "axe-core not found at %s (npm install axe-core, or --axe PATH)" % a.axe)
             test_matrix(d, base)
+            if a.fixture:
+                test_sorting(d, base + a.fixture)
+            else:
+                check(False, "no --fixture: the sorting tests did not run")
             test_search(d, base)
             if big:
                 test_search_big(d, big[1])
