@@ -12,13 +12,13 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::parts::{Ctx, Mode, Part};
 use super::values::{
-    breadcrumbs, edit_url, feature_summary, group_ref, levels_used, paginator, pair_ref,
-    subject_ref, subjects_list, summary, toc, virtual_page,
+    breadcrumbs, edit_url, feature_summary, group_ref, level_icon, level_label, levels_used,
+    paginator, pair_ref, subject_ref, subjects_list, summary, toc, virtual_page,
 };
 use crate::content::SourceKind;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Env};
-use crate::model::{FeatureId, PageId, PageKind, PageNo, SubjectId, Target, page_slice};
+use crate::model::{FeatureId, Level, PageId, PageKind, PageNo, SubjectId, Target, page_slice};
 
 /// Articles listed on a home page made from `content/_index.md`.
 const HOME_LATEST: usize = 12;
@@ -259,24 +259,30 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
     )
 }
 
-/// How many of `features` subject `s` has at each level, in legend order.
+/// How many of `features` subject `s` has at each level, in legend order (text values
+/// last), each with the level's word and icon so that a count never rests on colour alone.
 fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -> Value {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts = [0usize; Level::ALL.len() + 1];
     for &f in features {
-        let key = match m.verdict(s, f).map(|st| m.statements[st].level) {
-            Some(Some(l)) => l.as_str(),
-            Some(None) => "text",
-            None => continue,
-        };
-        match counts.iter_mut().find(|(k, _)| k == key) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((key.to_string(), 1)),
+        match m.verdict(s, f).map(|st| m.statements[st].level) {
+            Some(Some(l)) => counts[Level::ALL.iter().position(|&x| x == l).unwrap_or(0)] += 1,
+            Some(None) => counts[Level::ALL.len()] += 1,
+            None => {}
         }
     }
+    let entry = |i: usize| match Level::ALL.get(i) {
+        Some(&l) => (l.as_str(), level_label(l), level_icon(l)),
+        None => ("text", "Text value", "•"),
+    };
     json!(
         counts
-            .into_iter()
-            .map(|(level, count)| json!({ "level": level, "count": count }))
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, &count)| {
+                let (level, label, icon) = entry(i);
+                json!({ "level": level, "label": label, "icon": icon, "count": count })
+            })
             .collect::<Vec<_>>()
     )
 }
