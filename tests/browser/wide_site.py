@@ -53,7 +53,11 @@ def main(out):
         if n not in seen:
             seen.add(n)
             subjects.append(n)
-    groups = ["%s API" % word(rng, 2).capitalize() for _ in range(GROUPS)]
+    groups = []
+    while len(groups) < GROUPS:
+        g = "%s API" % word(rng, 2).capitalize()
+        if g not in groups:
+            groups.append(g)
     features, seen = [], set()
     while len(features) < FEATURES:
         n = "%s.%s()" % (word(rng, 2).capitalize(), word(rng, 2 + len(features) % 3))
