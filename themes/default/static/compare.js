@@ -240,6 +240,7 @@
       ui.find.addEventListener("keydown", function (e) {
         if (e.key !== "Enter") return;
         e.preventDefault();
+        if (!ui.find.value.trim()) return;
         var hit = ui.boxes.filter(function (b) { return !b.closest("li").hidden && !b.checked; })[0];
         if (!hit) return;
         state.s.push(hit.value);
@@ -398,7 +399,15 @@
     ui.results.innerHTML = h;
     ui.table = ui.results.querySelector("table");
     ui.more = ui.results.querySelector("[data-cv-more]");
-    ui.more.addEventListener("click", function () { more(); say(counts(head)); settled(); });
+    ui.more.addEventListener("click", function () {
+      var first = shown;
+      more();
+      say(counts(head));
+      // The keyboard goes on where the new rows start (the button may be gone now).
+      var link = ui.table.querySelectorAll("tbody tr:not(.group)")[first];
+      if (link) link.querySelector("a").focus();
+      settled();
+    });
     ui.table.querySelector("thead").addEventListener("click", function (e) {
       var btn = e.target.closest("button[data-col]");
       if (!btn) return;
