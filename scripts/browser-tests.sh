@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Browser tests of the default theme in headless Chromium (chromedriver): axe-core on every page
-# kind in light and dark, matrix sorting/filtering, the reader's comparison view, search, the
-# theme toggle — on the showcase and on a generated wide site (tests/browser/wide_site.py:
-# 14 subjects, 1,200 features, per_page 50) where the big layouts appear.
-# Needs /usr/bin/chromium, /usr/bin/chromedriver, python3, and axe-core (npm install axe-core
-# in tests/browser/, or AXE_JS=/path/to/axe.min.js). Takes a few minutes.
+# Browser tests in Debian's headless Chromium:
+#  * the default theme (tests/browser/run.py, chromedriver): axe-core on every page kind in
+#    light and dark, matrix sorting/filtering, the reader's comparison view, search (also on a
+#    generated site of many pages), the theme toggle — on the showcase and on a generated wide
+#    site (tests/browser/wide_site.py: 14 subjects, 1,200 features, per_page 50) where the big
+#    layouts appear; a few minutes;
+#  * `versus serve` under stress (tests/browser/serve-stress.mjs, playwright-core): many tabs
+#    in several browser contexts, rapid and broken saves, stylesheet swaps, back/forward,
+#    restarts, a failing first build, 20 rounds (STRESS_ROUNDS); about two minutes.
+# Needs /usr/bin/chromium, /usr/bin/chromedriver, python3, node and the npm packages pinned in
+# tests/browser/package-lock.json (installed here with `npm ci` when missing; AXE_JS may name
+# another axe.min.js). No browser is downloaded.
 # Usage: scripts/browser-tests.sh [--screenshots DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +21,17 @@ cargo run --quiet -- build --output "$out"
 rm -rf "$wide_src"
 python3 tests/browser/wide_site.py "$wide_src"
 cargo run --quiet -- build --quiet --root "$wide_src" --output "$wide"
-axe="${AXE_JS:-tests/browser/node_modules/axe-core/axe.min.js}"
-if [ ! -f "$axe" ]; then
-  (cd tests/browser && npm install --no-save --silent axe-core)
+# A site of many pages, for search at scale.
+big=target/browser-big-site
+python3 tests/browser/big_site.py "$big/src"
+cargo run --quiet -- build --quiet --root "$big/src" --output "$big/out"
+versus="${CARGO_TARGET_DIR:-target}/debug/versus"
+modules=tests/browser/node_modules
+if [ ! -f "$modules/axe-core/axe.min.js" ] || [ ! -f "$modules/playwright-core/package.json" ]; then
+  (cd tests/browser && npm ci --silent --no-audit --no-fund)
 fi
-exec python3 tests/browser/run.py "$out" --wide "$wide" --axe "$axe" "$@"
+axe="${AXE_JS:-$modules/axe-core/axe.min.js}"
+status=0
+python3 tests/browser/run.py "$out" --wide "$wide" --big "$big/out" --axe "$axe" "$@" || status=1
+node tests/browser/serve-stress.mjs --versus "$versus" --rounds "${STRESS_ROUNDS:-20}" || status=1
+exit $status

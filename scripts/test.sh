@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, unit and integration tests (including the end-to-end
 # test of `versus serve` in headless Chromium), the showcase site built with --strict, the Nu
-# HTML Checker over every page, and the theme's browser tests (axe-core, matrix, search).
+# HTML Checker over every page, and the browser tests (the theme: axe-core, matrix, search;
+# `versus serve` under stress with many tabs).
 # This is the command in the README and the one CI runs (.ci/run installs what it needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -180,6 +180,16 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Prints diagnostics to stderr, one after the other; colours only reach a terminal (anstream
+/// strips them from pipes and files and honours `NO_COLOR`).
+pub fn eprint(diags: &[Diagnostic]) {
+    use std::io::Write;
+    let mut err = anstream::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{}", d.render(true));
+    }
+}
+
 /// Counts errors and warnings.
 pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -37,6 +37,8 @@ pub struct Site {
     /// Shared so that the preview server keeps its cache of highlighted blocks across rebuilds.
     pub highlighter: Arc<Highlighter>,
     pub highlight_options: HighlightOptions,
+    /// Highlighted blocks stream to the next build's cache file ([`Site::finish`] closes it).
+    pub streaming: bool,
     /// Logical asset name (`style.css`) → output name (`style.1a2b3c4d.css`).
     pub assets: AssetNames,
     /// Files copied as they are ([`outputs::statics`]).
@@ -50,15 +52,32 @@ pub struct Site {
 /// A highlighter kept from an earlier load, with the settings it was made for.
 pub type KeptHighlighter = (HighlightOptions, Arc<Highlighter>);
 
+/// How a load treats highlighted code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCache {
+    /// `versus build`: read the previous build's cache file and stream this build's blocks
+    /// to the next one (when `[highlight] cache` is on).
+    Disk,
+    /// The preview server: its highlighter keeps blocks in memory between rebuilds.
+    Memory,
+    /// `versus check`: highlight as pages are rendered, keep nothing.
+    None,
+}
+
 impl Site {
     /// Loads config, content (unless given, already read, with its diagnostics), theme and
     /// highlighter (reusing `previous` when its settings are unchanged, so the preview server
     /// highlights only code that changed), and builds the model. Fails only on I/O problems
     /// of the site folder; everything else is in the diagnostics.
+    ///
+    /// While the model is built (mostly one core's work), the code blocks of every page are
+    /// highlighted on the other cores into the highlighter's cache (`code`), so that rendering
+    /// finds them done.
     pub fn load(
         opts: &BuildOptions,
         previous: Option<&KeptHighlighter>,
         content: Option<(Content, Vec<Diagnostic>)>,
+        code: CodeCache,
     ) -> Result<(Site, Vec<Diagnostic>)> {
         let root = &opts.root;
         let (mut config, mut diags) = Config::load(root);
@@ -75,16 +94,33 @@ impl Site {
         let (theme, d) = Theme::load(root, &config.theme);
         diags.extend(d);
         let (highlighter, highlight_options) = highlighter(root, &config, previous, &mut diags);
+        let streaming = code == CodeCache::Disk && config.highlight.cache && {
+            let path = crate::pipeline::highlight_cache_path(root);
+            // Best effort: a missing, stale or corrupt cache is not used, and a read-only
+            // site folder only loses the speed-up of the next build.
+            let _ = highlighter.load_cache(&path);
+            highlighter.start_cache(&path).is_ok()
+        };
         let t = Instant::now();
-        let (model, d) = Model::build(
-            config,
-            content,
-            ModelOptions {
-                drafts: opts.drafts,
-            },
+        let drafts = opts.drafts;
+        // The model takes the sources; the highlighting pass reads copies of the bodies
+        // (a few percent of the memory the build needs anyway).
+        let bodies: Vec<String> = if streaming || code == CodeCache::Memory {
+            content
+                .sources
+                .iter()
+                .filter(|s| drafts || !s.front.draft)
+                .map(|s| s.body().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let ((model, d), ()) = rayon::join(
+            || Model::build(config, content, ModelOptions { drafts }),
+            || highlight_code(&bodies, &highlighter),
         );
         diags.extend(d);
-        timings.push(("build model", t.elapsed()));
+        timings.push(("build model (and highlight)", t.elapsed()));
         let t = Instant::now();
         let mut site = Site {
             root: root.clone(),
@@ -92,6 +128,7 @@ impl Site {
             theme: Arc::new(theme),
             highlighter,
             highlight_options,
+            streaming,
             assets: AssetNames::new(),
             statics: Vec::new(),
             shadowed: HashSet::new(),
@@ -113,6 +150,7 @@ impl Site {
             theme: Arc::clone(&self.theme),
             highlighter: Arc::clone(&self.highlighter),
             highlight_options: self.highlight_options.clone(),
+            streaming: false,
             assets: AssetNames::new(),
             statics: Vec::new(),
             shadowed: HashSet::new(),
@@ -120,6 +158,13 @@ impl Site {
         };
         diags.extend(site.collect_statics());
         (site, diags)
+    }
+
+    /// Closes the highlight cache file this build streamed, if any.
+    pub fn finish(&self) {
+        if self.streaming {
+            let _ = self.highlighter.finish_cache();
+        }
     }
 
     fn collect_statics(&mut self) -> Vec<Diagnostic> {
@@ -151,6 +196,17 @@ impl Site {
         }
         targets
     }
+}
+
+/// Highlights every fenced code block of `bodies` into the highlighter's cache, on all cores.
+/// Rendering meets the same blocks (same fence, same code) and finds them done.
+fn highlight_code(bodies: &[String], highlighter: &Highlighter) {
+    bodies.par_iter().for_each(|body| {
+        for (info, code) in crate::markdown::code_blocks(body) {
+            let fence = crate::highlight::parse_fence_info(&info);
+            highlighter.render_block(&fence, &code);
+        }
+    });
 }
 
 /// The highlighter for the site's settings: `previous` when they are unchanged (and the site

@@ -1,7 +1,7 @@
 //! The `versus` command line: a thin layer over the library that parses arguments, shows
 //! progress and prints diagnostics.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -196,6 +196,7 @@ fn main() -> ExitCode {
                 open: a.open,
                 poll: a.poll,
                 navigate: a.navigate,
+                verbose: cli.verbose,
             };
             match versus::serve::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -308,10 +309,7 @@ struct Ui {
 
 impl Ui {
     fn print_diagnostics(&self, diags: &[Diagnostic]) {
-        let mut err = anstream::stderr().lock();
-        for d in diags {
-            let _ = writeln!(err, "{}", d.render(true));
-        }
+        versus::diagnostics::eprint(diags);
     }
 
     /// A progress bar on a terminal for long builds; nothing when piped or quiet.

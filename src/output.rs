@@ -69,7 +69,8 @@ impl Staging {
         // Name the output folder: the staging folder's name means nothing to the user.
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io("create a staging folder next to", target, e))?;
-        let trash = (!site_root.as_os_str().is_empty()).then(|| site_root.join(CACHE_DIR).join(TRASH));
+        let trash =
+            (!site_root.as_os_str().is_empty()).then(|| site_root.join(CACHE_DIR).join(TRASH));
         let emptying = trash.clone().map(|trash| {
             std::thread::spawn(move || {
                 let _ = empty_trash(&trash);
@@ -321,7 +322,7 @@ mod tests {
     fn previous_output_goes_to_the_trash_and_the_next_build_empties_it() {
         let t = tempfile::tempdir().unwrap();
         let (root, out) = (t.path().join("r"), t.path().join("site"));
-        let trash = root.join(TRASH);
+        let trash = root.join(CACHE_DIR).join(TRASH);
         let build = |text: &[u8]| {
             let s = Staging::prepare(&out, &root).unwrap();
             s.write("index.html", text).unwrap();

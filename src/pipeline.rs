@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::engine::{Emit, Engine, Site};
+use crate::engine::{CodeCache, Emit, Engine, Site};
 use crate::error::{Error, Result};
 use crate::output::Staging;
 use crate::outputs::{self, Change, Kept};
@@ -32,7 +32,7 @@ pub struct BuildOptions {
 
 /// Loads config, content, theme and builds the model ([`Site::load`]).
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
-    Site::load(opts, None, None)
+    Site::load(opts, None, None, CodeCache::None)
 }
 
 /// Where highlighted blocks are kept between builds.
@@ -129,7 +129,12 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
 pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<BuildReport> {
     let start = Instant::now();
     let mut stages = Vec::new();
-    let (site, mut diags) = load_site(opts)?;
+    let code = if write {
+        CodeCache::Disk
+    } else {
+        CodeCache::None
+    };
+    let (site, mut diags) = Site::load(opts, None, None, code)?;
     stages.extend(site.timings.iter().copied());
     stages.push(("load total", start.elapsed()));
     let out_dir = output_dir(opts, &site.model.config);
@@ -147,26 +152,12 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
                 None => Ok(()),
             }
         };
-        let cache = site
-            .model
-            .config
-            .highlight
-            .cache
-            .then(|| highlight_cache_path(&opts.root));
-        // Best effort: a missing, stale or corrupt cache is not used, and a read-only site
-        // folder only loses the speed-up of the next build.
-        let streaming = cache.as_ref().is_some_and(|path| {
-            let _ = site.highlighter.load_cache(path);
-            site.highlighter.start_cache(path).is_ok()
-        });
         let t = Instant::now();
         let rendered = render_all(&site, &emit, progress)?;
         diags.extend(rendered.diagnostics);
         stages.push(("render + write", t.elapsed()));
         let t = Instant::now();
-        if streaming {
-            let _ = site.highlighter.finish_cache();
-        }
+        site.finish();
         stages.push(("save highlight cache", t.elapsed()));
         (rendered.pages, rendered.files)
     };

@@ -38,6 +38,21 @@ pub fn heading_slug(text: &str) -> String {
     slugify(&text.replace(['\'', '\u{2019}', '\u{2018}'], ""))
 }
 
+/// The key lists sort titles by: lower case with accents folded (`Éclair` sorts as
+/// `eclair`, between `Eagle` and `Egg`; `crypto` between `Cookie` and `CSS`). This is not a
+/// language's full collation (ICU's would be a much heavier dependency): letters are folded
+/// to their base letter by Unicode decomposition and compared by code point, so it is the
+/// order readers expect for Latin, Greek and Cyrillic titles.
+pub fn sort_key(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    title
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Makes `base` unique against `taken` by appending `-1`, `-2`, ... and records it.
 pub fn unique(base: String, taken: &mut std::collections::HashSet<String>) -> String {
     let base = if base.is_empty() {
@@ -71,6 +86,16 @@ mod tests {
         assert_eq!(slugify("!!!"), "");
         assert_eq!(slugify("İstanbul"), "istanbul");
         assert_eq!(slugify(&slugify("İstanbul")), slugify("İstanbul"));
+    }
+
+    #[test]
+    fn sort_keys_ignore_case_and_accents() {
+        let mut titles = vec!["XSLTProcessor", "crypto", "Éclair", "Egg", "eagle", "CSS"];
+        titles.sort_by_key(|t| sort_key(t));
+        assert_eq!(
+            titles,
+            ["crypto", "CSS", "eagle", "Éclair", "Egg", "XSLTProcessor"]
+        );
     }
 
     #[test]

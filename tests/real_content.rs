@@ -393,3 +393,60 @@ fn heading_slugs_drop_apostrophes_and_keep_explicit_ids() {
         ["dont-panic", "its-quoted", "rock-n-roll", "don-t-touch"]
     );
 }
+
+/// Links written before slugs dropped apostrophes (`#don-t-panic`) keep building and keep
+/// landing on the heading: old sites must keep working.
+#[test]
+fn links_to_the_former_apostrophe_anchors_still_resolve_and_land() {
+    let site = Site::new(&[
+        ("versus.toml", "base_url = \"https://example.org/\"\n"),
+        (
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n## Don't panic\n\nSee [here](#don-t-panic).\n",
+        ),
+        (
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\n[a](@/a.md#don-t-panic)\n",
+        ),
+    ]);
+    site.run(&["build", "--strict"]).assert_ok();
+    site.run(&["check", "--strict"]).assert_ok();
+    let doc = site.html("site/a/index.html");
+    assert_eq!(attrs(&doc, ".prose h2", "id"), ["dont-panic"]);
+    assert_eq!(attrs(&doc, ".prose h2 span[id]", "id"), ["don-t-panic"]);
+    let b = site.html("site/b/index.html");
+    assert!(attrs(&b, ".prose a[href]", "href").contains(&"/a/#don-t-panic".to_string()));
+}
+
+// ---- 7: lists sort titles as readers expect -------------------------------------------------
+
+/// Lists put `crypto` before `XSLTProcessor` and `Éclair` between `eagle` and `Egg`, in
+/// index lists and in previous/next links alike.
+#[test]
+fn lists_sort_titles_ignoring_case_and_accents() {
+    let page = |t: &str| format!("+++\ntitle = \"{t}\"\n+++\nText.\n");
+    let site = Site::new(&[
+        ("content/api/_index.md", "+++\ntitle = \"API\"\n+++\n"),
+        ("content/api/x.md", &page("XSLTProcessor")),
+        ("content/api/c.md", &page("crypto")),
+        ("content/api/e1.md", &page("Éclair")),
+        ("content/api/e2.md", &page("Egg")),
+        ("content/api/e3.md", &page("eagle")),
+    ]);
+    site.run(&["build", "--strict"]).assert_ok();
+    let doc = site.html("site/api/index.html");
+    let titles: Vec<String> = doc
+        .select(&sel(".cards h3 a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        titles,
+        ["crypto", "eagle", "Éclair", "Egg", "XSLTProcessor"]
+    );
+    let crypto = site.html("site/api/c/index.html");
+    let next: Vec<String> = crypto
+        .select(&sel(".pager .next"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(next[0].contains("eagle"), "{next:?}");
+}

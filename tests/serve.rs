@@ -296,6 +296,64 @@ fn open_event_streams_do_not_starve_page_requests() {
     drop(streams);
 }
 
+/// tiny_http 0.12 lost the wake-up of its connection threads when connections arrived faster
+/// than its idle threads woke: on a fresh server, 12 of 16 keep-alive connections opened at
+/// once never got an answer (vendor/tiny_http/PATCHES.md). Browsers open six at a time.
+#[test]
+fn a_burst_of_keep_alive_connections_is_answered_on_every_one() {
+    use std::io::{Read, Write};
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let mut conns: Vec<std::net::TcpStream> = (0..16)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect"))
+        .collect();
+    for c in &mut conns {
+        c.write_all(b"GET /__versus/live.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+    }
+    let deadline = std::time::Instant::now() + serve_util::WAIT;
+    for (i, c) in conns.iter_mut().enumerate() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        c.set_read_timeout(Some(left.max(std::time::Duration::from_millis(1))))
+            .unwrap();
+        let mut head = [0u8; 12];
+        c.read_exact(&mut head)
+            .unwrap_or_else(|e| panic!("connection {i} of 16 got no answer: {e}"));
+        assert_eq!(&head, b"HTTP/1.1 200", "connection {i}");
+    }
+}
+
+/// `live.js` relies on this: a page names the version it was served from, `hello` the
+/// current one, and each change the version it publishes.
+#[test]
+fn pages_and_events_carry_the_published_version() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let version_of = |html: &str| -> u64 {
+        let at = html.find("data-version=\"").expect("data-version") + 14;
+        html[at..at + html[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let events = server.events();
+    let first = events.hello["version"]
+        .as_u64()
+        .expect("hello has a version");
+    assert_eq!(version_of(&server.get(PAGE).text()), first);
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Second version."),
+    );
+    let change = events.wait_page(PAGE);
+    assert_eq!(change["version"].as_u64(), Some(first + 1), "{change}");
+    assert_eq!(version_of(&server.get(PAGE).text()), first + 1);
+    // A failed build publishes nothing: its errors event keeps the version.
+    site.write("content/articles/alpha-vs-beta.md", "+++\ntitle = [\n+++\n");
+    let errors = events.wait("errors");
+    assert_eq!(errors["version"].as_u64(), Some(first + 1), "{errors}");
+    assert_eq!(server.events().hello["version"].as_u64(), Some(first + 1));
+}
+
 #[test]
 fn a_taken_port_moves_to_the_next_one() {
     let site = site();

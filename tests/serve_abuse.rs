@@ -164,3 +164,102 @@ fn slow_partial_requests_do_not_block_other_clients() {
     drop(slow);
     still_serving(port);
 }
+
+/// `n` connections, each of which has sent `bytes`.
+fn connections(port: u16, n: usize, bytes: &[u8]) -> Vec<TcpStream> {
+    (0..n)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            s.write_all(bytes).unwrap();
+            s
+        })
+        .collect()
+}
+
+/// A request pipelined behind the event-stream request on one connection cannot be answered
+/// while the stream is open (answers go out in order); it must not hold a worker meanwhile.
+/// More such connections than workers, then an ordinary request: with them parked, no worker
+/// was ever stuck, so the watchdog never had to start another.
+#[test]
+fn requests_pipelined_behind_the_event_stream_hold_no_worker() {
+    let site = site();
+    let server = Server::start(site.root(), &["--verbose"]);
+    let port = server.port;
+    let mut pipelined = connections(
+        port,
+        20,
+        b"GET /__versus/events HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /articles/a/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    // Every stream is open (the hub greets it) before the ordinary request goes out.
+    let deadline = std::time::Instant::now() + serve_util::WAIT;
+    for s in &mut pipelined {
+        let mut hello = Vec::new();
+        let mut buf = [0u8; 4096];
+        s.set_read_timeout(Some(serve_util::WAIT)).unwrap();
+        while !String::from_utf8_lossy(&hello).contains("event: hello") {
+            assert!(std::time::Instant::now() < deadline, "no hello");
+            let n = std::io::Read::read(s, &mut buf).expect("read the stream");
+            assert!(n > 0, "stream closed");
+            hello.extend_from_slice(&buf[..n]);
+        }
+    }
+    still_serving(port);
+    let log = server.stderr();
+    assert!(!log.contains("every worker has been busy"), "{log}");
+    // When the streams close, the parked requests are answered and the server goes on.
+    drop(pipelined);
+    still_serving(port);
+}
+
+/// Clients that do not read their (large) answers hold a worker each. With `--verbose` each
+/// such request is logged with its path and connection after a few seconds, and once every
+/// worker is stuck another is started, so the ordinary request behind them is answered.
+#[test]
+fn slow_readers_are_logged_and_cannot_starve_other_clients() {
+    use std::io::Read;
+    let site = site();
+    // Bigger than what the loopback socket buffers hold for a client that reads nothing.
+    site.write("static/big.txt", &"versus ".repeat(16 << 20 >> 3));
+    let server = Server::start(site.root(), &["--verbose"]);
+    let port = server.port;
+    let mut slow = connections(port, 8, b"GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+    // Each answer has begun, so each of the 8 workers is busy with one.
+    for s in &mut slow {
+        s.set_read_timeout(Some(serve_util::WAIT)).unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).expect("the answer begins");
+    }
+    still_serving(port);
+    let log = server.stderr();
+    let ours = slow[0].local_addr().unwrap();
+    assert!(
+        log.contains(&format!(
+            "slow request: GET /big.txt from {ours} has waited 5 s for its answer"
+        )),
+        "{log}"
+    );
+    assert!(
+        log.contains("every worker has been busy for 5 s: starting worker 8"),
+        "{log}"
+    );
+    // Reading the answers ends the wait, which is logged too.
+    for s in &mut slow {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut tail = Vec::new();
+        // The answer is chunked: it ends with the empty chunk.
+        while !tail.ends_with(b"\r\n0\r\n\r\n") {
+            let n = s.read(&mut buf).expect("read the big answer");
+            assert!(n > 0, "closed before the end");
+            tail.extend_from_slice(&buf[..n]);
+            tail.drain(..tail.len().saturating_sub(8));
+        }
+    }
+    let deadline = std::time::Instant::now() + serve_util::WAIT;
+    while !server.stderr().contains(&format!(
+        "slow request: GET /big.txt from {ours} answered after"
+    )) {
+        assert!(std::time::Instant::now() < deadline, "{}", server.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

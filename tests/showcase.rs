@@ -147,7 +147,7 @@ fn the_strict_showcase_build_has_every_page_kind() {
         "404.html",
         "sitemap.xml",
         "atom.xml",
-        "search-index.json",
+        "search/index.json",
     ] {
         assert!(site.join(page).is_file(), "missing {page}");
     }

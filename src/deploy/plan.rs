@@ -283,7 +283,13 @@ pub fn rank(path: &str) -> u8 {
     match ext {
         "html" | "htm" => 1,
         "xml" => 2,
-        _ if name == "search-index.json" || name == "robots.txt" => 2,
+        _ if path
+            .strip_prefix(crate::outputs::search::DIR)
+            .is_some_and(|rest| rest.starts_with('/') && rest.ends_with(".json")) =>
+        {
+            2
+        }
+        _ if name == "robots.txt" => 2,
         _ => 0,
     }
 }
@@ -344,6 +350,7 @@ mod tests {
         let local = vec![
             LocalFile::inline("a/index.html", b"new page".to_vec()),
             LocalFile::inline("index.html", b"same".to_vec()),
+            LocalFile::inline("search/w-a.json", b"{}".to_vec()),
             LocalFile::inline("sitemap.xml", b"map".to_vec()),
             LocalFile::inline("style.0123abcd.css", b"css".to_vec()),
         ];
@@ -365,6 +372,7 @@ mod tests {
             [
                 ("style.0123abcd.css", Action::Upload(Upload::New)),
                 ("a/index.html", Action::Upload(Upload::Changed)),
+                ("search/w-a.json", Action::Upload(Upload::New)),
                 ("sitemap.xml", Action::Upload(Upload::New)),
                 ("index.html", Action::Unchanged),
                 ("CNAME", Action::KeepHostFile),
@@ -372,7 +380,7 @@ mod tests {
                 ("gone/index.html", Action::Delete),
             ]
         );
-        assert_eq!(plan.upload_bytes(), 3 + 8 + 3);
+        assert_eq!(plan.upload_bytes(), 3 + 8 + 2 + 3);
         plan.keep_stale();
         assert_eq!(plan.deletes().count(), 0);
         assert_eq!(plan.count(|a| a == Action::KeepStale), 2);

@@ -31,7 +31,10 @@ impl PageIds {
     }
 
     /// Unique ids for the headings in event order: `{#custom}` wins, else a slug of the text.
-    pub fn headings(&mut self, events: &[(Event, Range<usize>)]) -> Vec<String> {
+    /// Each comes with the id the heading had before apostrophes were dropped from slugs
+    /// (`don-t-panic` for "Don't panic"), where that differs and is free: the page keeps it
+    /// as a second anchor so links written before still land on the heading.
+    pub fn headings(&mut self, events: &[(Event, Range<usize>)]) -> Vec<(String, Option<String>)> {
         // A custom id equal to a template id is taken already, so it gets a suffix like a
         // custom id written twice: every id on the page stays unique.
         let mut custom_used = self.taken.clone();
@@ -56,9 +59,16 @@ impl PageIds {
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((custom, text)) = current.take() {
                         ids.push(match custom {
-                            Some(id) if custom_used.insert(id.clone()) => id,
-                            Some(id) => slug::unique(id, &mut self.taken),
-                            None => slug::unique(slug::heading_slug(&text), &mut self.taken),
+                            Some(id) if custom_used.insert(id.clone()) => (id, None),
+                            Some(id) => (slug::unique(id, &mut self.taken), None),
+                            None => {
+                                let id = slug::unique(slug::heading_slug(&text), &mut self.taken);
+                                let former = slug::slugify(&text);
+                                let keep = former != slug::heading_slug(&text)
+                                    && !former.is_empty()
+                                    && self.taken.insert(former.clone());
+                                (id, keep.then_some(former))
+                            }
                         });
                     }
                 }
@@ -101,7 +111,11 @@ mod tests {
         let events: Vec<_> = Parser::new_ext(body, crate::markdown::options())
             .into_offset_iter()
             .collect();
-        PageIds::new(reserved).headings(&events)
+        PageIds::new(reserved)
+            .headings(&events)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub struct Heading {
     pub title: String,
     /// Unique within the page.
     pub id: String,
+    /// The id the heading had before slugs dropped apostrophes, kept as a second anchor.
+    pub former_id: Option<String>,
 }
 
 /// A link as written in the body.
@@ -83,6 +85,32 @@ pub fn outline_of(source: &Source) -> Outline {
     outline(source.body(), crate::theme::reserved_ids(source.kind))
 }
 
+/// Every fenced or indented code block of a body as [`render`] meets it: (info string, code).
+/// For highlighting ahead of rendering: the same blocks give the same cache keys.
+pub fn code_blocks(body: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((info, String::new()));
+            }
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut code {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => out.extend(code.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Headings and links of a body on a page whose template uses `reserved_ids` (see
 /// [`crate::theme::reserved_ids`]; [`render`] must get the same ones).
 pub fn outline(body: &str, reserved_ids: &[&str]) -> Outline {
@@ -102,11 +130,12 @@ pub fn outline(body: &str, reserved_ids: &[&str]) -> Outline {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, title)) = in_heading.take() {
-                    let id = ids.next().unwrap_or_default();
+                    let (id, former_id) = ids.next().unwrap_or_default();
                     out.headings.push(Heading {
                         level,
                         title: title.trim().to_string(),
                         id,
+                        former_id,
                     });
                 }
             }
@@ -290,13 +319,21 @@ pub fn render(body: &str, env: &Env) -> Rendered {
                 attrs,
                 ..
             }) => {
-                heading_id = heading_ids.next().unwrap_or_default();
+                let former;
+                (heading_id, former) = heading_ids.next().unwrap_or_default();
                 out.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(heading_id.clone())),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 }));
+                if let Some(former) = former {
+                    // The anchor links made before apostrophes left slugs still reach.
+                    out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<span id=\"{}\"></span>",
+                        escape_attr(&former)
+                    ))));
+                }
             }
             Event::End(TagEnd::Heading(level)) => {
                 out.push(Event::Html(CowStr::from(format!(

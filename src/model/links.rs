@@ -129,7 +129,7 @@ impl Model {
                     .outline
                     .headings
                     .iter()
-                    .any(|h| h.id == anchor)
+                    .any(|h| h.id == anchor || h.former_id.as_deref() == Some(anchor))
                 && !anchor.starts_with("fn")
             {
                 return Resolved::MissingSelfAnchor(anchor.to_string());
@@ -164,7 +164,7 @@ impl Model {
                         .outline
                         .headings
                         .iter()
-                        .any(|h| h.id == a)
+                        .any(|h| h.id == a || h.former_id.as_deref() == Some(a))
                 {
                     let ids = self.pages[target]
                         .outline

@@ -81,6 +81,8 @@ pub struct Page {
     /// Site path without the base path, always starting and ending with `/`: `/articles/a/`.
     pub path: String,
     pub title: String,
+    /// What lists sort the title by ([`crate::slug::sort_key`]).
+    pub title_key: String,
     pub outline: Outline,
     /// Subjects compared by an article, in column order.
     pub subjects: Vec<SubjectId>,

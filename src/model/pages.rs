@@ -86,6 +86,7 @@ impl Model {
                 kind: source.kind,
                 source,
                 path,
+                title_key: crate::slug::sort_key(&title),
                 title,
                 outline,
                 subjects: Vec::new(),
@@ -154,6 +155,7 @@ impl Model {
             let wb = pb.source.front.weight.unwrap_or(i64::MAX);
             wa.cmp(&wb)
                 .then_with(|| pb.source.front.date.cmp(&pa.source.front.date))
+                .then_with(|| pa.title_key.cmp(&pb.title_key))
                 .then_with(|| pa.title.cmp(&pb.title))
                 .then_with(|| pa.source.rel.cmp(&pb.source.rel))
         });

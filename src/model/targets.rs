@@ -19,6 +19,7 @@
 //! | one group's features and matrix (big sites) | `/compare/groups/<group>/` |
 //! | pair | `/compare/<a>-vs-<b>/` |
 //! | a pair in one group (big pairs) | `/compare/<a>-vs-<b>/<group>/` |
+//! | every pair (when more than a page lists) | `/compare/pairs/` |
 //! | tags | `/tags/`, `/tags/<tag>/` |
 //! | not found | `/404.html` |
 //!
@@ -48,6 +49,8 @@ pub enum Target {
     Matrix(PageNo),
     Group(GroupId, PageNo),
     Pair(PairId, PageNo),
+    /// Every pair, when there are more than a matrix or a subject page lists.
+    PairIndex(PageNo),
     PairGroup(PairId, GroupId, PageNo),
     SubjectGroup(SubjectId, GroupId, PageNo),
     TagIndex(PageNo),
@@ -67,6 +70,7 @@ impl Target {
             | Target::Matrix(n)
             | Target::Group(_, n)
             | Target::Pair(_, n)
+            | Target::PairIndex(n)
             | Target::PairGroup(_, _, n)
             | Target::SubjectGroup(_, _, n)
             | Target::TagIndex(n)
@@ -86,6 +90,7 @@ impl Target {
             Target::Matrix(_) => Target::Matrix(n),
             Target::Group(g, _) => Target::Group(g, n),
             Target::Pair(p, _) => Target::Pair(p, n),
+            Target::PairIndex(_) => Target::PairIndex(n),
             Target::PairGroup(p, g, _) => Target::PairGroup(p, g, n),
             Target::SubjectGroup(s, g, _) => Target::SubjectGroup(s, g, n),
             Target::TagIndex(_) => Target::TagIndex(n),
@@ -109,6 +114,7 @@ pub enum PageKind {
     Matrix,
     Group,
     Pair,
+    PairIndex,
     PairGroup,
     SubjectGroup,
     TagIndex,
@@ -130,6 +136,7 @@ impl PageKind {
             PageKind::Matrix => "matrix",
             PageKind::Group => "group",
             PageKind::Pair => "pair",
+            PageKind::PairIndex => "pairs",
             PageKind::PairGroup => "pair_group",
             PageKind::SubjectGroup => "subject_group",
             PageKind::TagIndex => "tags",
@@ -151,6 +158,7 @@ impl PageKind {
             PageKind::Matrix => "matrix.html",
             PageKind::Group => "group.html",
             PageKind::Pair => "pair.html",
+            PageKind::PairIndex => "pairs.html",
             PageKind::PairGroup => "pair_group.html",
             PageKind::SubjectGroup => "subject_group.html",
             PageKind::TagIndex => "tags.html",
@@ -214,6 +222,16 @@ impl Model {
         self.matrix_is_big() || self.feature_index_is_big()
     }
 
+    /// How many pairs a matrix or a subject page lists before pointing at the pair index.
+    pub fn pairs_shown(&self) -> usize {
+        self.config.compare.max_columns
+    }
+
+    /// Whether `/compare/pairs/` lists every pair: when some page lists only some of them.
+    pub fn has_pair_index(&self) -> bool {
+        self.pairs.len() > self.pairs_shown()
+    }
+
     /// Features of group `g` that some statement is about.
     pub fn stated_in_group(&self, g: GroupId) -> Vec<FeatureId> {
         self.groups[g]
@@ -267,6 +285,7 @@ impl Model {
             Target::Group(g, _) => self.groups[g].features.len(),
             Target::Pair(p, _) if self.pair_is_big(p) => self.pairs[p].by_group.len(),
             Target::Pair(_, _) => 0,
+            Target::PairIndex(_) => self.pairs.len(),
             Target::PairGroup(p, g, _) => self.pairs[p]
                 .by_group
                 .iter()
@@ -300,6 +319,7 @@ impl Model {
                 .front
                 .date
                 .cmp(&self.pages[a].source.front.date)
+                .then_with(|| self.pages[a].title_key.cmp(&self.pages[b].title_key))
                 .then_with(|| self.pages[a].title.cmp(&self.pages[b].title))
                 .then_with(|| self.pages[a].source.rel.cmp(&self.pages[b].source.rel))
         });
@@ -328,6 +348,7 @@ impl Model {
             Target::Matrix(_) => PageKind::Matrix,
             Target::Group(..) => PageKind::Group,
             Target::Pair(..) => PageKind::Pair,
+            Target::PairIndex(_) => PageKind::PairIndex,
             Target::PairGroup(..) => PageKind::PairGroup,
             Target::SubjectGroup(..) => PageKind::SubjectGroup,
             Target::TagIndex(_) => PageKind::TagIndex,
@@ -380,6 +401,9 @@ impl Model {
                 }
             }
         }
+        if self.has_pair_index() {
+            push(&mut t, Target::PairIndex(0));
+        }
         push(&mut t, Target::TagIndex(0));
         for tag in 0..self.tags.len() {
             push(&mut t, Target::Tag(tag, 0));
@@ -399,6 +423,7 @@ impl Model {
             Target::Matrix(_) => "/compare/".into(),
             Target::Group(g, _) => format!("/compare/groups/{}/", self.groups[g].slug),
             Target::Pair(p, _) => format!("/compare/{}/", self.pairs[p].slug),
+            Target::PairIndex(_) => "/compare/pairs/".into(),
             Target::PairGroup(p, g, _) => {
                 format!("/compare/{}/{}/", self.pairs[p].slug, self.groups[g].slug)
             }

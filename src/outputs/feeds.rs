@@ -92,6 +92,7 @@ fn dated_articles(model: &Model, pages: Vec<PageId>) -> Vec<PageId> {
             (Some(x), Some(y)) => date_cmp(y, x),
             _ => std::cmp::Ordering::Equal,
         }
+        .then_with(|| model.pages[a].title_key.cmp(&model.pages[b].title_key))
         .then_with(|| model.pages[a].title.cmp(&model.pages[b].title))
     });
     dated.truncate(FEED_MAX_ENTRIES);

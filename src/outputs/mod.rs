@@ -4,7 +4,7 @@
 //! | file | makes |
 //! |---|---|
 //! | `statics` | theme and site `static/` files, files next to pages, the highlight stylesheet |
-//! | `search` | `search-index.json` |
+//! | `search` | the search index: `search/index.json` and the shards it lists |
 //! | `compare` | the data of the reader's comparison view (`compare/data/`) |
 //! | `sitemap` | `sitemap.xml` (and chunks), `robots.txt` |
 //! | `feeds` | Atom feeds: the site's and one per tag |
@@ -17,7 +17,7 @@
 //! **Precedence** ([`Origin`]): a file of the site's own (its `static/` folder, a file next to
 //! a page under `content/`) wins over anything versus generates at the same path — pages,
 //! the search index, the sitemap, feeds — and anything generated wins over the theme's static
-//! files. So a site can replace `robots.txt` or `search-index.json` by putting its own in
+//! files. So a site can replace `robots.txt` or `search/index.json` by putting its own in
 //! `static/`, and a theme cannot shadow a page by accident.
 //!
 //! Not here: rendering pages (`crate::render`), writing files (`crate::output`).
@@ -33,7 +33,7 @@ pub mod statics;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Model, PageId, Target};
+use crate::model::{Model, PageId};
 
 /// Logical asset name (`style.css`) → output name (`style.1a2b3c4d.css`).
 pub type AssetNames = BTreeMap<String, String>;
@@ -102,10 +102,10 @@ pub struct Generator {
 }
 
 /// What generators keep between runs so that a small change costs little: the search
-/// document of every target (the preview server re-makes only those of edited pages).
+/// index's text of every page (the preview server re-makes only those of edited pages).
 #[derive(Default)]
 pub struct Kept {
-    pub search_docs: Vec<(Target, Vec<u8>)>,
+    pub search: search::Kept,
 }
 
 /// Every generator of non-page files.
@@ -116,8 +116,8 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, kept| (vec![search::file(m, kept)], Vec::new()),
-        remake_for_text: |m, pages, kept| vec![search::file_for_text(m, pages, kept)],
+        make: |m, kept| (search::files(m, &mut kept.search), Vec::new()),
+        remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut kept.search),
     },
     Generator {
         name: "comparison view data",

@@ -208,13 +208,12 @@ pub fn matrix(ctx: &mut Ctx, n: PageNo) {
         ctx.insert("matrix", matrix);
         ctx.insert_json("summary", &Value::Null);
     }
-    let pairs: Vec<usize> = (0..m.pairs.len()).collect();
-    let shown: Vec<Value> = page_slice(&pairs, 0, m.per_page())
-        .iter()
-        .map(|&p| pair_ref(m, p))
+    let shown: Vec<Value> = (0..m.pairs.len().min(m.pairs_shown()))
+        .map(|p| pair_ref(m, p))
         .collect();
     ctx.insert_json("pairs", &json!(shown));
     ctx.insert_json("pair_count", &json!(m.pairs.len()));
+    ctx.insert_json("pair_index", &pair_index_url(m));
     ctx.insert_json("compare_view", &compare_view(m, &columns));
 }
 
@@ -225,6 +224,33 @@ fn compare_view(m: &Model, columns: &[SubjectId]) -> Value {
         "data": m.url(crate::outputs::compare::INDEX_PATH),
         "default_subjects": columns.iter().map(|&s| &m.subjects[s].id).collect::<Vec<_>>(),
     })
+}
+
+/// The URL of `/compare/pairs/` when the site has one.
+pub fn pair_index_url(m: &Model) -> Value {
+    json!(
+        m.has_pair_index()
+            .then(|| m.url(&m.target_path(Target::PairIndex(0))))
+    )
+}
+
+/// `/compare/pairs/`: every pair with a page, a page of them at a time.
+pub fn pair_index(ctx: &mut Ctx, n: PageNo) {
+    let m = ctx.m;
+    page(
+        ctx,
+        Target::PairIndex(n),
+        "Head to head",
+        "Every pair of subjects with a page of its own.",
+        &[("Compare", "/compare/".into())],
+    );
+    let pairs: Vec<usize> = (0..m.pairs.len()).collect();
+    let shown: Vec<Value> = page_slice(&pairs, n, m.per_page())
+        .iter()
+        .map(|&p| pair_ref(m, p))
+        .collect();
+    ctx.insert_json("pairs", &json!(shown));
+    ctx.insert_json("pair_count", &json!(m.pairs.len()));
 }
 
 /// `/compare/groups/<group>/`: one group's features against the matrix's columns.

@@ -153,6 +153,7 @@ impl<'m> Renderer<'m> {
             Target::Matrix(n) => generated::matrix(ctx, n),
             Target::Group(g, n) => generated::group(ctx, g, n),
             Target::Pair(p, n) => generated::pair(ctx, p, n),
+            Target::PairIndex(n) => generated::pair_index(ctx, n),
             Target::PairGroup(p, g, n) => generated::pair_group(ctx, p, g, n),
             Target::SubjectGroup(s, g, n) => generated::subject_group(ctx, s, g, n),
             Target::TagIndex(n) => generated::tag_index(ctx, n),

@@ -105,6 +105,16 @@ fn page_context(ctx: &mut Ctx, p: PageId, n: PageNo) -> Part {
     );
     obj.insert("aliases".into(), json!(front.aliases));
     obj.insert("backlink_count".into(), json!(page.backlinks.len()));
+    // Its own page names every subject it compares, as its table does.
+    obj.insert(
+        "subjects".into(),
+        json!(
+            page.subjects
+                .iter()
+                .map(|&s| subject_ref(m, s))
+                .collect::<Vec<_>>()
+        ),
+    );
     let neighbour = |x: Option<PageId>| x.map_or_else(|| ctx.none(), |x| ctx.summary(x));
     ctx.with(
         v,
@@ -232,7 +242,12 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
             })
             .collect()
     };
-    let pairs: Vec<Value> = subject.pairs.iter().map(|&p| pair_ref(m, p)).collect();
+    let pairs: Vec<Value> = subject
+        .pairs
+        .iter()
+        .take(m.pairs_shown())
+        .map(|&p| pair_ref(m, p))
+        .collect();
     ctx.with(
         json!({
             "id": subject.id,
@@ -248,6 +263,8 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
             "levels_used": levels_used(m, subject.statements.iter().copied()),
             "summary_only": big,
             "article_count": subject.articles.len(),
+            "pair_count": subject.pairs.len(),
+            "pair_index": super::generated::pair_index_url(m),
         }),
         [
             ("groups", ctx.list(groups)),

@@ -93,7 +93,9 @@ pub fn summary(m: &Model, p: PageId) -> Value {
         "updated": front.updated.as_ref().map(|d| &d.ymd),
         "updated_display": front.updated.as_ref().map(|d| display_date(&d.ymd)),
         "tags": page.tags.iter().map(|&t| json!({ "name": m.tags[t].name, "url": m.url(&m.target_path(Target::Tag(t, 0))) })).collect::<Vec<_>>(),
-        "subjects": page.subjects.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
+        // As many as a matrix shows: an article comparing 300 subjects is listed in a line.
+        "subjects": page.subjects.iter().take(m.config.compare.max_columns).map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
+        "subject_count": page.subjects.len(),
     })
 }
 

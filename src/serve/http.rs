@@ -100,10 +100,11 @@ fn not_modified(request: &Request, etag: &str) -> bool {
         .any(|t| t == etag || t == "*")
 }
 
-/// The `<script>` tag injected into every HTML page served (never into `build` output).
-fn script_tag(shared: &Shared, etag: &str, fallback: bool) -> String {
+/// The `<script>` tag injected into every HTML page served (never into `build` output): it
+/// tells `live.js` which server run, page (ETag) and published version the page came from.
+fn script_tag(shared: &Shared, etag: &str, version: u64, fallback: bool) -> String {
     format!(
-        "<script src=\"{SCRIPT_PATH}\" data-server=\"{}\" data-etag=\"{}\"{} defer></script>",
+        "<script src=\"{SCRIPT_PATH}\" data-server=\"{}\" data-etag=\"{}\" data-version=\"{version}\"{} defer></script>",
         shared.server_id,
         etag.replace('"', "&quot;"),
         if fallback { " data-fallback=\"1\"" } else { "" }
@@ -130,8 +131,8 @@ type Reply = Response<Cursor<Vec<u8>>>;
 fn entry_response(
     shared: &Shared,
     request: &Request,
-    path: &str,
-    entry: &Entry,
+    (path, entry): (&str, &Entry),
+    version: u64,
     status: u16,
 ) -> Reply {
     let etag = format!("\"{:016x}-{}\"", entry.hash, shared.server_id);
@@ -144,7 +145,7 @@ fn entry_response(
         return base.with_status_code(304);
     }
     let body = if mime.starts_with("text/html") {
-        inject(&entry.bytes, &script_tag(shared, &etag, false))
+        inject(&entry.bytes, &script_tag(shared, &etag, version, false))
     } else {
         entry.bytes.as_ref().clone()
     };
@@ -212,7 +213,7 @@ fn answer(shared: &Shared, request: &Request) -> Reply {
         rel.clone()
     };
     if let Some(entry) = snapshot.files.get(&key) {
-        return entry_response(shared, request, &key, entry, 200);
+        return entry_response(shared, request, (&key, entry), published.version, 200);
     }
     if !key.ends_with('/') && snapshot.files.contains_key(&format!("{key}/index.html")) {
         let path = url.split(['?', '#']).next().unwrap_or(url);
@@ -224,7 +225,7 @@ fn answer(shared: &Shared, request: &Request) -> Reply {
             .with_header(header("Cache-Control", "no-cache"));
     }
     match snapshot.files.get("404.html") {
-        Some(entry) => entry_response(shared, request, "404.html", entry, 404),
+        Some(entry) => entry_response(shared, request, ("404.html", entry), published.version, 404),
         None => plain(404, "not found\n"),
     }
 }
@@ -253,7 +254,10 @@ fn error_page(shared: &Shared, published: &Published) -> Reply {
     body.push_str("</ul></body></html>");
     let hash = xxhash_rust::xxh3::xxh3_64(body.as_bytes());
     let etag = format!("\"{hash:016x}-{}\"", shared.server_id);
-    let html = inject(body.as_bytes(), &script_tag(shared, &etag, true));
+    let html = inject(
+        body.as_bytes(),
+        &script_tag(shared, &etag, published.version, true),
+    );
     Response::from_data(html)
         .with_status_code(500)
         .with_header(header("Content-Type", "text/html; charset=utf-8"))

@@ -36,7 +36,7 @@ use std::sync::{Arc, Mutex};
 use super::snapshot::{Entry, Snapshot};
 use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
-use crate::engine::{Engine, KeptHighlighter, Site};
+use crate::engine::{CodeCache, Engine, KeptHighlighter, Site};
 use crate::error::Result;
 use crate::model::{Model, OldBody, PageId, Target};
 use crate::outputs::{self, Change, File, Kept, Origin};
@@ -235,6 +235,7 @@ impl Builder {
             opts,
             self.highlighter.as_ref(),
             Some((content, content_diags)),
+            CodeCache::Memory,
         )?;
         self.highlighter = Some((
             site.highlight_options.clone(),

@@ -1,12 +1,19 @@
 // versus serve: live reload. Injected only by `versus serve`, never into `versus build` output.
 // One tab (the holder of a Web Lock) keeps the event stream open and relays events to the
 // other tabs over a BroadcastChannel, so many open tabs use one HTTP connection.
+//
+// Every page knows the published version it was served from; every event carries the version
+// it announces. A tab acts on each change once, and when it sees that it missed some (it was
+// opened, restored from the back/forward cache or relayed by a new leader meanwhile) it asks
+// the server once whether its page is still current. A stylesheet swapped in place therefore
+// never turns into a reload later.
 (() => {
   "use strict";
   const me = document.currentScript;
   const server = me.dataset.server;
   const etag = me.dataset.etag;
   const fallback = me.dataset.fallback === "1";
+  let seen = Number(me.dataset.version || 0); // the last version this page is up to date with
   const KEY = "versus-scroll:" + location.pathname;
 
   try {
@@ -34,7 +41,7 @@
     location.reload();
   }
 
-  // After a (re)connect: reload once if this page is not what the server now serves.
+  // Events were missed: reload once if this page is not what the server now serves.
   function checkFresh() {
     fetch(location.href, { method: "HEAD", cache: "no-store" })
       .then((r) => { if (r.headers.get("ETag") !== etag) reload(); })
@@ -96,18 +103,28 @@
     }
   }
 
-  // For tests and curious authors: is this page receiving events?
-  const state = (window.__versus = { connected: false });
+  // For tests and curious authors: is this page receiving events, and does it hold the stream?
+  const state = (window.__versus = { connected: false, leader: false });
 
   function handle(msg) {
+    if (reloading) return;
     if (msg.type === "hello") {
       state.connected = true;
       overlay(msg.errors);
-      if (msg.server !== server) reload();
-      else checkFresh();
+      if (msg.server !== server) return reload();
+      // Behind this page (a leader whose stream lags): the events will follow.
+      if (msg.version > seen) {
+        seen = msg.version;
+        checkFresh();
+      }
+    } else if (msg.type === "lost") {
+      state.connected = false;
     } else if (msg.type === "errors") {
       overlay(msg.errors);
     } else if (msg.type === "change") {
+      if (msg.version <= seen) return; // this page was served after it
+      if (msg.version > seen + 1) checkFresh(); // and act on this one too
+      seen = msg.version;
       overlay([]);
       if (fallback) return reload();
       if (msg.navigate && msg.navigate !== here()) {
@@ -119,53 +136,103 @@
     }
   }
 
+  const LOCK = "versus-live-leader";
   let stream = null;
   let channel = null;
-  let release = null;
-  let last = null; // the leader's latest state, for tabs that join later
+  let abort = null; // cancels a lock request not granted yet
+  let release = null; // lets go of the lock once held
+  let watch = null; // the follower's look for a stuck lock queue
+  let run = 0; // bumped by stop(): callbacks of an earlier start() find it changed
+  let last = null; // the leader's latest `hello`, kept current, for tabs that join later
 
   function openStream(onMessage) {
     stream = new EventSource("/__versus/events");
     for (const type of ["hello", "change", "errors"]) {
       stream.addEventListener(type, (e) => onMessage(JSON.parse(e.data)));
     }
+    // The browser reconnects by itself (after `retry`); the next `hello` tells what was missed.
+    stream.onerror = () => onMessage({ type: "lost" });
+  }
+
+  // The leader relays every event and keeps `last` current for the tabs that ask.
+  function lead(msg) {
+    if (msg.type === "hello") last = msg;
+    else if (last && msg.type === "errors") last = Object.assign({}, last, { errors: msg.errors });
+    else if (last && msg.type === "change") last = Object.assign({}, last, { version: msg.version, errors: [] });
+    if (channel) channel.postMessage(msg);
+    handle(msg);
   }
 
   function start() {
-    if (!("BroadcastChannel" in window) || !navigator.locks) {
+    const mine = ++run;
+    if (!("BroadcastChannel" in window) || !navigator.locks || !window.AbortController) {
       openStream(handle);
       return;
     }
     channel = new BroadcastChannel("versus-live");
     channel.onmessage = (e) => {
+      if (mine !== run) return;
       if (e.data.type === "ask") {
-        if (release && last) channel.postMessage(last);
+        if (state.leader && last) channel.postMessage(last);
       } else {
         handle(e.data);
       }
     };
     channel.postMessage({ type: "ask" });
-    navigator.locks.request("versus-live-leader", () => new Promise((resolve) => {
-      release = resolve;
-      openStream((msg) => {
-        if (msg.type === "hello") last = msg;
-        else if (msg.type === "errors") last = Object.assign({}, last, { errors: msg.errors });
-        else if (msg.type === "change" && last) last = Object.assign({}, last, { errors: [] });
-        if (channel) channel.postMessage(msg);
-        handle(msg);
-      });
-    })).catch(() => {});
+    request(false);
+    if (navigator.locks.query) watch = setInterval(unstick, 3000);
+  }
+
+  // Waits for the lock (or, with `steal`, takes it) and then leads until stop().
+  function request(steal) {
+    const mine = run;
+    abort = new AbortController();
+    navigator.locks.request(LOCK, steal ? { steal: true } : { signal: abort.signal }, () => {
+      if (mine !== run) return undefined; // stopped meanwhile: let the lock go at once
+      state.leader = true;
+      openStream(lead);
+      return new Promise((resolve) => { release = resolve; });
+    }).catch(() => {
+      // Aborted by stop() (nothing to do), or stolen from this leader: follow, and queue again.
+      if (mine !== run || !state.leader) return;
+      state.leader = false;
+      release = null;
+      if (stream) { stream.close(); stream = null; }
+      request(false);
+    });
+  }
+
+  // Chromium can leave the lock queue stuck, the lock held by no one and every request
+  // waiting: when a page restored from the back/forward cache asks for the lock too early, or
+  // when the leader was frozen holding it. A follower that sees this takes the lock.
+  function unstick() {
+    if (state.leader) return;
+    const mine = run;
+    navigator.locks.query().then((s) => {
+      const held = s.held.some((l) => l.name === LOCK);
+      const waiting = s.pending.some((l) => l.name === LOCK);
+      if (mine !== run || state.leader || held || !waiting) return;
+      abort.abort();
+      request(true);
+    }).catch(() => {});
   }
 
   function stop() {
+    run++;
     state.connected = false;
+    state.leader = false;
+    if (watch) { clearInterval(watch); watch = null; }
     if (stream) { stream.close(); stream = null; }
+    if (abort) { abort.abort(); abort = null; }
     if (release) { release(); release = null; }
     if (channel) { channel.close(); channel = null; }
+    last = null;
   }
 
-  // Leave no open stream behind a page in the back/forward cache; reconnect when it returns.
+  // Leave no open stream or lock behind a page in the back/forward cache; start again when it
+  // comes back (its `hello` then says whether it missed a change). Not from within `pageshow`:
+  // a lock requested there can stall Chromium's lock queue for every tab.
   addEventListener("pagehide", stop);
-  addEventListener("pageshow", (e) => { if (e.persisted) start(); });
+  addEventListener("pageshow", (e) => { if (e.persisted) setTimeout(start, 0); });
   start();
 })();

@@ -11,11 +11,12 @@
 //! every page then shows the errors until they are fixed.
 //!
 //! Nothing is read from disk to answer a request: no URL can reach a file outside the
-//! rendered site (see [`http`]).
+//! rendered site (see [`http`]). A watchdog ([`guard`]) notices any request left waiting.
 //!
 //! Not here: anything about rendering itself — the preview runs the build engine
 //! ([`crate::engine`]) that `versus build` runs.
 
+pub mod guard;
 pub mod http;
 pub mod incremental;
 pub mod live;
@@ -24,14 +25,13 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, eprint as print_diagnostics};
 use crate::error::{Error, Result};
 use crate::pipeline::BuildOptions;
 use snapshot::{DiagView, Snapshot};
@@ -49,12 +49,18 @@ pub struct ServeOptions {
     pub poll: bool,
     /// After an edit, send open browsers to the page made from the edited file.
     pub navigate: bool,
+    /// Log requests left waiting for their answer (see [`guard`]).
+    pub verbose: bool,
 }
 
 /// What the workers serve: the last good snapshot and the current errors. Replaced whole.
 #[derive(Default)]
 pub struct Published {
     pub snapshot: Option<Arc<Snapshot>>,
+    /// Counts the snapshots published in this run (0: none yet). Pages carry the version they
+    /// were served from, events the version they announce, so a browser can tell whether it
+    /// missed one.
+    pub version: u64,
     pub errors: Vec<DiagView>,
 }
 
@@ -64,6 +70,7 @@ pub struct Shared {
     /// Changes on every start, so pages from an earlier run reload once after a restart.
     pub server_id: String,
     pub hub: live::Hub,
+    pub guard: guard::Guard,
 }
 
 impl Shared {
@@ -79,25 +86,8 @@ impl Shared {
     }
 }
 
-/// Set by Ctrl-C.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-#[cfg(unix)]
-fn on_ctrl_c() {
-    extern "C" fn handler(_: libc::c_int) {
-        STOP.store(true, Ordering::SeqCst);
-    }
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, handler as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, handler as *const () as libc::sighandler_t);
-    }
-}
-
-#[cfg(not(unix))]
-fn on_ctrl_c() {}
-
-/// How many requests are answered at once; an event stream holds none of them.
+/// How many requests are answered at once (more are started when all are stuck, see
+/// [`guard`]); an event stream holds none of them.
 const WORKERS: usize = 8;
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
@@ -164,6 +154,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
                 ^ u128::from(std::process::id())
         ),
         hub: live::Hub::default(),
+        guard: guard::Guard::new(opts.verbose),
     });
 
     // The watcher starts before the first build so that no edit made during it is lost.
@@ -185,18 +176,24 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         None => eprintln!("the first build failed: serving the errors until they are fixed"),
     }
     shared.publish(Published {
+        version: u64::from(outcome.snapshot.is_some()),
         snapshot: outcome.snapshot,
         errors,
     });
 
     let server = Arc::new(server);
     for _ in 0..WORKERS {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || worker(&server, &shared));
+        if let Some(n) = shared.guard.add_worker() {
+            spawn_worker(&server, &shared, n);
+        }
     }
     {
         let shared = shared.clone();
         std::thread::spawn(move || shared.hub.keep_alive());
+    }
+    {
+        let (server, shared) = (server.clone(), shared.clone());
+        std::thread::spawn(move || shared.guard.watch(|n| spawn_worker(&server, &shared, n)));
     }
     {
         let (shared, navigate) = (shared.clone(), opts.navigate);
@@ -206,25 +203,38 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-    on_ctrl_c();
-    while !STOP.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(100));
+    let (stop, stopped) = mpsc::channel();
+    let on_signal = stop.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = on_signal.send(());
+    }) {
+        eprintln!("warning: cannot catch Ctrl-C ({e}): it will end the server abruptly");
     }
+    // `stop` is alive until here, so this waits for the handler, or forever.
+    let _ = stopped.recv();
+    drop(stop);
     server.unblock();
     println!("stopped");
     Ok(())
 }
 
-fn worker(server: &tiny_http::Server, shared: &Shared) {
+fn spawn_worker(server: &Arc<tiny_http::Server>, shared: &Arc<Shared>, n: usize) {
+    let (server, shared) = (server.clone(), shared.clone());
+    std::thread::spawn(move || worker(&server, &shared, n));
+}
+
+fn worker(server: &tiny_http::Server, shared: &Shared, n: usize) {
     while let Ok(request) = server.recv() {
+        shared.guard.begin(n, &request);
         if http::is_events(&request) {
-            let p = shared.published();
-            shared
-                .hub
-                .join(request, &live::hello(&shared.server_id, &p.errors));
-        } else {
+            shared.hub.join(request, || {
+                let p = shared.published();
+                live::hello(&shared.server_id, p.version, &p.errors)
+            });
+        } else if let Some(request) = shared.hub.park(request) {
             http::respond(shared, request);
         }
+        shared.guard.end(n);
     }
 }
 
@@ -268,12 +278,14 @@ fn rebuild_loop(
                 let d = Diagnostic::error(e.to_string());
                 print_diagnostics(std::slice::from_ref(&d));
                 let errors = vec![DiagView::from(&d)];
-                shared.hub.send(&live::errors(&errors));
                 let old = shared.published();
+                let event = live::errors(old.version, &errors);
                 shared.publish(Published {
                     snapshot: old.snapshot.clone(),
+                    version: old.version,
                     errors,
                 });
+                shared.hub.send(&event);
                 continue;
             }
         };
@@ -287,11 +299,13 @@ fn rebuild_loop(
                     errors.len(),
                     crate::error::plural(errors.len())
                 );
-                shared.hub.send(&live::errors(&errors));
+                let event = live::errors(old.version, &errors);
                 shared.publish(Published {
                     snapshot: old.snapshot.clone(),
+                    version: old.version,
                     errors,
                 });
+                shared.hub.send(&event);
             }
             Some(new) => {
                 let diff_start = Instant::now();
@@ -303,8 +317,10 @@ fn rebuild_loop(
                     },
                 };
                 let pages = new.pages;
+                let version = old.version + 1;
                 shared.publish(Published {
                     snapshot: Some(new),
+                    version,
                     errors: Vec::new(),
                 });
                 let ms = saved_at.elapsed().as_millis();
@@ -324,6 +340,7 @@ fn rebuild_loop(
                 let target = outcome.edited_page.filter(|_| navigate);
                 shared.hub.send(&json!({
                     "type": "change",
+                    "version": version,
                     "pages": change.pages,
                     "all": change.all,
                     "css": change.css,
@@ -358,14 +375,6 @@ fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
         parts.push("no output changed".to_string());
     }
     format!("{} ({what})", parts.join(", "))
-}
-
-fn print_diagnostics(diags: &[Diagnostic]) {
-    use std::io::Write;
-    let mut err = anstream::stderr().lock();
-    for d in diags {
-        let _ = writeln!(err, "{}", d.render(true));
-    }
 }
 
 fn open_browser(url: &str) {

@@ -15,12 +15,15 @@ site from a local HTTP server, and checks what a reader sees:
     puts diff=1 in the URL, a group shows the features its static matrix has, Back and Forward
     step through the choices, sorting, "Show more" on a long table, the keyboard, and an
     unknown subject named in the status line;
-  * the search box finds a page and Enter opens it;
+  * the search box finds a page, a feature and a subject, and Enter opens it; on a site of
+    many pages (--big, made by big_site.py) the first search fetches only the manifest, one
+    word shard and the records shown, and page text only when the reader asks;
   * the theme toggle remembers the choice across a reload;
   * optionally (--screenshots DIR) saves 380 px and 1280 px screenshots in both themes.
 
-Usage: tests/browser/run.py SITE_DIR --wide WIDE_SITE_DIR [--axe PATH/TO/axe.min.js] [--screenshots DIR]
-(WIDE_SITE_DIR: tests/browser/wide_site.py's site, built; without it the run fails, saying so.)
+Usage: tests/browser/run.py SITE_DIR --wide WIDE_SITE_DIR --big BIG_SITE_DIR [--axe PATH/TO/axe.min.js] [--screenshots DIR]
+(WIDE_SITE_DIR: wide_site.py's site, built; BIG_SITE_DIR: big_site.py's; a run without them
+fails, saying so.)
 Exit status 0 when every check passes, 1 otherwise.
 """
 import argparse
@@ -404,6 +407,50 @@ def test_search(d, base):
     d.keys("zzqxnotaword")
     ok = d.wait("return !!document.querySelector('#q-results .r-empty')", "empty")
     check(ok, "search: says so when nothing matches")
+    for query, kind, title in (("built-in orm", "Feature", "Built-in ORM"), ("fastap", "Subject", "FastAPI")):
+        d.get(base + "/")
+        d.click("#q")
+        d.keys(query)
+        d.wait("return document.querySelectorAll('#q-results [role=option] a').length > 0", "results")
+        got = d.js("var a=document.querySelector('#q-results [role=option] a');"
+                   "return a && [a.querySelector('.r-kind').textContent, a.querySelector('.r-title').textContent]")
+        check(got == [kind, title], "search: '%s' finds the %s %s first (got %s)" % (query, kind.lower(), title, got))
+    fetched = d.js(SEARCH_FILES)
+    check(fetched and all(f.startswith("/search/") for f in fetched), "search: fetches only files under /search/ (%s)" % fetched)
+
+
+# Paths of the search index files this page fetched, in order.
+SEARCH_FILES = ("return performance.getEntriesByType('resource').map(function(e){return new URL(e.name).pathname})"
+                ".filter(function(p){return /search/.test(p) && !/\\.js$/.test(p)})")
+
+
+def test_search_big(d, base):
+    """A site with more pages than search.js loads page text for by itself."""
+    d.size(1280, 900)
+    d.get(base + "/")
+    d.click("#q")
+    d.keys("note 12")
+    ok = d.wait("return document.querySelectorAll('#q-results [role=option] a').length > 0", "results")
+    first = d.js("var a=document.querySelector('#q-results [role=option] a');return a && a.querySelector('.r-title').textContent")
+    check(ok and first and first.startswith("Note 12 "), "search (big site): 'note 12' finds Note 12 first (got %s)" % first)
+    fetched = d.js(SEARCH_FILES)
+    shards = [f for f in fetched if f.startswith(("/search/w-", "/search/n-"))]
+    records = [f for f in fetched if f.startswith("/search/d-")]
+    check(fetched[:1] == ["/search/index.json"] and 1 <= len(shards) <= 2 and 1 <= len(records) <= 12
+          and len(fetched) == 1 + len(shards) + len(records),
+          "search (big site): the first search fetched the manifest, a shard per word and records: %s" % fetched)
+    check(not any("/t-" in f for f in fetched), "search (big site): no page text fetched before it is asked for")
+    d.get(base + "/")
+    d.click("#q")
+    d.keys("marmalade")
+    ok = d.wait("return !!document.querySelector('#q-results .r-empty') && !!document.querySelector('#q-results .r-more')", "more")
+    check(ok, "search (big site): a word only in page text finds nothing at first, and page text is offered")
+    d.keys("\ue015\ue015\ue007")  # ArrowDown to the offer, Enter
+    ok = d.wait("return document.querySelectorAll('#q-results [role=option] a').length > 0", "text results")
+    sub = d.js("var s=document.querySelector('#q-results [role=option] .r-sub');return s && s.textContent")
+    check(ok and sub and "marmalade" in sub, "search (big site): Enter on the offer searches page text (%s)" % sub)
+    check(any("/t-" in f for f in d.js(SEARCH_FILES)), "search (big site): page text fetched once asked for")
+    check(not d.js("return !!document.querySelector('#q-results .r-more')"), "search (big site): the offer is gone once text is loaded")
 
 
 def test_toggle(d, base):
@@ -471,11 +518,13 @@ def main():
     ap.add_argument("--wide", help="a built wide site (tests/browser/wide_site.py): the big layouts")
     ap.add_argument("--axe", default=os.environ.get("AXE_JS", "node_modules/axe-core/axe.min.js"))
     ap.add_argument("--screenshots")
+    ap.add_argument("--big", help="a built site of many pages (big_site.py) for the search checks")
     a = ap.parse_args()
     sites = [("showcase", os.path.abspath(a.site))] + ([("wide", os.path.abspath(a.wide))] if a.wide else [])
     servers = [(label, root) + serve(root) for label, root in sites]
     if not a.wide:
         check(False, "no --wide site given: the big layouts and the comparison view at size are not tested")
+    big = serve(os.path.abspath(a.big)) if a.big else None
     port = free_port()
     drv = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -507,6 +556,10 @@ def main():
             base = plan[0][2]
             test_matrix(d, base)
             test_search(d, base)
+            if big:
+                test_search_big(d, big[1])
+            else:
+                check(False, "search at scale: no --big site given (scripts/browser-tests.sh makes one)")
             test_toggle(d, base)
             for label, root, base, pages, (ids, group, group_path) in plan:
                 test_compare_view(d, base, root, label, ids, group, group_path, wide=label == "wide")
@@ -532,6 +585,8 @@ def main():
         drv.wait()
         for server in servers:
             server[2].shutdown()
+        if big:
+            big[0].shutdown()
     print("%d failure(s)" % len(FAILURES))
     sys.exit(1 if FAILURES else 0)
 

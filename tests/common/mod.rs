@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod traversal;
+pub mod wide;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

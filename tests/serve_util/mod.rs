@@ -237,6 +237,8 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 pub struct Events {
     rx: Receiver<serde_json::Value>,
     _stream: TcpStream,
+    /// The stream's first event.
+    pub hello: serde_json::Value,
 }
 
 impl Events {
@@ -259,10 +261,13 @@ impl Events {
                 }
             }
         });
-        let ev = Events { rx, _stream: s };
-        let hello = ev.next();
+        let hello: serde_json::Value = rx.recv_timeout(WAIT).expect("no hello from the server");
         assert_eq!(hello["type"], "hello", "{hello}");
-        ev
+        Events {
+            rx,
+            _stream: s,
+            hello,
+        }
     }
 
     pub fn next(&self) -> serde_json::Value {
