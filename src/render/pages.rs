@@ -277,35 +277,33 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
     )
 }
 
-/// How many of `features` subject `s` has at each level (`{level, badge, label, icon,
-/// count}`), in the order first met, text values as level `text`.
+/// How many of `features` subject `s` has at each level, in legend order (text values
+/// last), each with the level's word, icon and badge class so that a count never rests on
+/// colour alone.
 fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -> Value {
-    let mut counts: Vec<(Option<crate::model::Level>, usize)> = Vec::new();
+    let mut counts = vec![0usize; m.levels.len() + 1];
     for &f in features {
-        let Some(st) = m.verdict(s, f) else {
-            continue;
-        };
-        let key = m.statements[st].level;
-        match counts.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((key, 1)),
+        match m.verdict(s, f).map(|st| m.statements[st].level) {
+            Some(Some(l)) => counts[l.index()] += 1,
+            Some(None) => counts[m.levels.len()] += 1,
+            None => {}
         }
     }
-    json!(
-        counts
-            .into_iter()
-            .map(|(level, count)| {
-                let mut v = match level {
-                    Some(l) => super::values::level_ref(m, l),
-                    None => {
-                        json!({ "level": "text", "badge": "text", "label": "Text", "icon": "•" })
-                    }
-                };
-                v["count"] = json!(count);
-                v
-            })
-            .collect::<Vec<_>>()
-    )
+    let text = counts[m.levels.len()];
+    let mut out: Vec<Value> = m
+        .levels
+        .iter()
+        .filter(|(l, _)| counts[l.index()] > 0)
+        .map(|(l, _)| {
+            let mut v = super::values::level_ref(m, l);
+            v["count"] = json!(counts[l.index()]);
+            v
+        })
+        .collect();
+    if text > 0 {
+        out.push(json!({ "level": "text", "badge": "text", "label": "Text value", "icon": "•", "count": text }));
+    }
+    Value::Array(out)
 }
 
 /// One row per feature: the subject's verdict and every statement about it.
