@@ -13,8 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{FeatureId, Model, Row, Statement, StatementId, SubjectId};
-use crate::content::{RawCell, Source, SourceKind, describe};
+use std::path::Path;
+
+use super::{FeatureId, Model, Row, Said, Statement, StatementId, SubjectId};
+use crate::content::{RawCell, SourceKind, describe};
 use crate::diagnostics::{Diagnostic, closest};
 
 /// A support level, the word before the colon in a cell.
@@ -101,9 +103,13 @@ impl Model {
                                 self.subjects[sid].articles.push(pid);
                             }
                         }
-                        None => {
-                            diags.push(unknown_subject(&s.value, &known, source, s.line, s.column))
-                        }
+                        None => diags.push(unknown_subject(
+                            &s.value,
+                            &known,
+                            (source.file.as_path(), source.text.as_str()),
+                            s.line,
+                            s.column,
+                        )),
                     }
                 }
             }
@@ -112,7 +118,7 @@ impl Model {
             for raw in &front.features {
                 let feature = self.feature_for(
                     &raw.name,
-                    source,
+                    (source.file.as_path(), source.text.as_str()),
                     (raw.line, raw.column),
                     &group_hint,
                     diags,
@@ -152,7 +158,7 @@ impl Model {
                                 diags.push(unknown_subject(
                                     sid,
                                     &known,
-                                    source,
+                                    (source.file.as_path(), source.text.as_str()),
                                     cell.line,
                                     cell.column,
                                 ));
@@ -173,7 +179,7 @@ impl Model {
                                 note: parsed.note,
                                 link: parsed.link,
                                 since: parsed.since,
-                                page: pid,
+                                said: Said::Page(pid),
                                 line: cell.line,
                                 column: cell.column,
                             };
@@ -231,11 +237,11 @@ impl Model {
             for &other in &ids[1..] {
                 let o = &self.statements[other];
                 if o.level != first.level {
-                    let page = &self.pages[o.page].source;
-                    let first_page = &self.pages[first.page].source;
+                    let (file, text) = self.said_in(o.said);
+                    let (first_file, _) = self.said_in(first.said);
                     let first_at = format!(
                         "{}:{}:{}",
-                        first_page.file.display().to_string().replace('\\', "/"),
+                        first_file.display().to_string().replace('\\', "/"),
                         first.line,
                         first.column
                     );
@@ -247,8 +253,8 @@ impl Model {
                             self.subjects[subject].id,
                             first.level.map_or("?", Level::as_str),
                         ))
-                        .in_file(&page.file)
-                        .at(o.line, o.column, Some(&page.text))
+                        .in_file(file)
+                        .at(o.line, o.column, Some(text))
                         .with_note(format!("first stated at {first_at}")),
                     );
                 }
@@ -377,16 +383,18 @@ fn parse_cell_string(s: &str) -> ParsedCell {
     }
 }
 
-fn unknown_subject(
+/// "unknown subject `flsk`" at a place in `file` (whose text is `text`), with the closest
+/// known id.
+pub(super) fn unknown_subject(
     id: &str,
     known: &[String],
-    source: &Source,
+    (file, text): (&Path, &str),
     line: usize,
     column: usize,
 ) -> Diagnostic {
     let mut d = Diagnostic::error(format!("unknown subject `{id}`"))
-        .in_file(&source.file)
-        .at(line, column, Some(&source.text));
+        .in_file(file)
+        .at(line, column, Some(text));
     if let Some(c) = closest(id, known.iter().map(String::as_str)) {
         d = d.with_help(format!("did you mean `{c}`?"));
     } else if known.is_empty() {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::content::SourceKind;
 use crate::markdown;
-use crate::model::{GroupId, Level, Model, PageId, StatementId, SubjectId, Target};
+use crate::model::{GroupId, Level, Model, PageId, Said, StatementId, SubjectId, Target};
 
 /// One cell: level (with its word and icon), value, note, link, since, and where it was
 /// said. `None` is "not stated".
@@ -29,8 +29,7 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
         (None, None) => ("text", "", "•"),
     };
     let source = if with_source {
-        let page = &m.pages[s.page];
-        json!({ "title": page.title, "url": m.url(&page.path), "line": s.line, "file": page.source.file.to_string_lossy().replace('\\', "/") })
+        said(m, s.said, s.line)
     } else {
         Value::Null
     };
@@ -38,6 +37,29 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
         "stated": true, "level": level, "label": label, "icon": icon,
         "value": s.value, "note": s.note, "link": s.link, "since": s.since, "source": source,
     })
+}
+
+/// Where a statement was said, as templates show it: the page (its title and URL), or the
+/// data file (its name, and its URL as published) with "row 12" or "line 12".
+pub fn said(m: &Model, said: Said, line: usize) -> Value {
+    match said {
+        Said::Page(p) => {
+            let page = &m.pages[p];
+            json!({
+                "kind": "page", "title": page.title, "url": m.url(&page.path), "line": line,
+                "place": format!("line {line}"),
+                "file": page.source.file.to_string_lossy().replace('\\', "/"),
+            })
+        }
+        Said::Data(d) => {
+            let data = &m.data[d].source;
+            json!({
+                "kind": "data", "title": data.name(), "url": m.url(&data.path()), "line": line,
+                "place": data.place(line),
+                "file": data.file.to_string_lossy().replace('\\', "/"),
+            })
+        }
+    }
 }
 
 pub fn level_label(l: Level) -> &'static str {
