@@ -69,7 +69,8 @@ impl Staging {
         // Name the output folder: the staging folder's name means nothing to the user.
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io("create a staging folder next to", target, e))?;
-        let trash = (!site_root.as_os_str().is_empty()).then(|| site_root.join(CACHE_DIR).join(TRASH));
+        let trash =
+            (!site_root.as_os_str().is_empty()).then(|| site_root.join(CACHE_DIR).join(TRASH));
         let emptying = trash.clone().map(|trash| {
             std::thread::spawn(move || {
                 let _ = empty_trash(&trash);
