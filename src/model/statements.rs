@@ -9,11 +9,10 @@
 //! Not here: which feature a row name means (see `catalog`), how statements are shown.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
-
-use std::path::Path;
 
 use super::{FeatureId, Model, Row, Said, Statement, StatementId, SubjectId};
 use crate::content::{RawCell, SourceKind, describe};
