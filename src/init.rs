@@ -1,7 +1,9 @@
 //! `versus init`: writes a small, complete starter site (config, home page, two subjects, an
 //! article with a feature table and a side-by-side code group, a feature catalogue) that builds
-//! without warnings. The files live as real files under `src/init/` and are embedded with
-//! `include_str!`, so they can be read and edited like any site.
+//! without warnings; `versus init --data` one kept as data instead (subjects and a matrix in
+//! CSV files under `content/data/`, no article), for comparisons that live in a spreadsheet.
+//! The files live as real files under `src/init/` and are embedded with `include_str!`, so
+//! they can be read and edited like any site.
 //!
 //! This module only creates files in an empty folder; it never overwrites anything.
 
@@ -32,9 +34,32 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Creates the starter site in `dir` (created if missing). Refuses a folder that has anything
-/// in it, hidden files included, so nobody's work is mixed with or replaced by the starter.
-pub fn create(dir: &Path) -> Result<()> {
+/// The data-only starter site (`versus init --data`).
+pub const DATA_FILES: &[(&str, &str)] = &[
+    ("versus.toml", include_str!("init/data/versus.toml")),
+    (".gitignore", include_str!("init/gitignore")),
+    (
+        "content/_index.md",
+        include_str!("init/data/content/_index.md"),
+    ),
+    (
+        "content/features.toml",
+        include_str!("init/data/content/features.toml"),
+    ),
+    (
+        "content/data/subjects.csv",
+        include_str!("init/data/content/data/subjects.csv"),
+    ),
+    (
+        "content/data/languages.csv",
+        include_str!("init/data/content/data/languages.csv"),
+    ),
+];
+
+/// Creates the starter site in `dir` (created if missing): [`FILES`], or [`DATA_FILES`] when
+/// `data`. Refuses a folder that has anything in it, hidden files included, so nobody's work
+/// is mixed with or replaced by the starter.
+pub fn create(dir: &Path, data: bool) -> Result<()> {
     if dir.exists() {
         if !dir.is_dir() {
             return Err(Error::Refused(format!(
@@ -51,7 +76,7 @@ pub fn create(dir: &Path) -> Result<()> {
             )));
         }
     }
-    for (rel, text) in FILES {
+    for (rel, text) in if data { DATA_FILES } else { FILES } {
         crate::output::write_under(dir, rel, text.as_bytes())?;
     }
     Ok(())
