@@ -142,11 +142,7 @@ impl Model {
                     if let Some(st) =
                         read_cell(&self.levels, cell, sid, feature, said, place, diags)
                     {
-                        let st_id = self.statements.len();
-                        self.statements.push(st);
-                        self.subjects[sid].statements.push(st_id);
-                        self.features[feature].statements.push(st_id);
-                        statements.push(st_id);
+                        statements.push(self.add_statement(st));
                     }
                 }
             }

@@ -132,11 +132,7 @@ impl Model {
                     if let Some(st) =
                         read_cell(&self.levels, cell, subject, feature, said, place, diags)
                     {
-                        let id = self.statements.len();
-                        self.statements.push(st);
-                        self.subjects[subject].statements.push(id);
-                        self.features[feature].statements.push(id);
-                        cells[column] = Some(id);
+                        cells[column] = Some(self.add_statement(st));
                     }
                 }
                 rows.push(Row {
@@ -160,6 +156,15 @@ impl Model {
             page.rows = rows;
         }
         self.pages = pages;
+    }
+
+    /// Adds a statement, listed under its subject and its feature.
+    pub(super) fn add_statement(&mut self, st: Statement) -> StatementId {
+        let id = self.statements.len();
+        self.subjects[st.subject].statements.push(id);
+        self.features[st.feature].statements.push(id);
+        self.statements.push(st);
+        id
     }
 
     pub(super) fn find_conflicts(&self, diags: &mut Vec<Diagnostic>) {
