@@ -9,6 +9,7 @@
 //!
 //! Not here: writing files (`output`), deciding what a change needs (`serve::incremental`).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -322,7 +323,9 @@ impl<'s> Engine<'s> {
 
     /// The non-page files: statics and generated files that win their path (never over a
     /// page: a generated file at a page's path loses), minified when the site minifies.
-    pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Vec<u8>)> {
+    /// The bytes are borrowed unless minified: a big site's generated files (exports, search
+    /// shards) are held once, not copied again before they are written.
+    pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Cow<'a, [u8]>)> {
         let minify = self.site.model.config.build.minify;
         let m = &self.site.model;
         let pages: Vec<String> = self
@@ -336,7 +339,13 @@ impl<'s> Engine<'s> {
             pages.iter().map(String::as_str),
         );
         won.into_iter()
-            .map(|f| (f.path.as_str(), minified(minify, &f.path, f.bytes.clone())))
+            .map(|f| {
+                let bytes = match minify {
+                    true => Cow::Owned(minified(true, &f.path, f.bytes.clone())),
+                    false => Cow::Borrowed(f.bytes.as_slice()),
+                };
+                (f.path.as_str(), bytes)
+            })
             .collect()
     }
 }

@@ -92,7 +92,7 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
     diags.extend(d);
     let files = engine.files(&generated);
     for (path, bytes) in &files {
-        emit(path, bytes.clone())?;
+        emit(path, bytes.to_vec())?;
     }
     Ok(Rendered {
         pages: targets.len(),

@@ -557,10 +557,8 @@ fn assemble(
     };
     for (path, bytes) in engine.files(generated) {
         let entry = match old.snapshot.files.get(path) {
-            Some(e) if e.bytes.as_slice() == bytes.as_slice() || unchanged(path, &bytes) => {
-                e.clone()
-            }
-            _ => Entry::new(bytes),
+            Some(e) if e.bytes.as_slice() == bytes.as_ref() || unchanged(path, &bytes) => e.clone(),
+            _ => Entry::new(bytes.into_owned()),
         };
         out.insert(path.to_string(), entry);
     }
