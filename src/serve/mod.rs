@@ -17,6 +17,7 @@
 //! ([`crate::engine`]) that `versus build` runs.
 
 pub mod guard;
+pub mod history;
 pub mod http;
 pub mod incremental;
 pub mod live;
@@ -62,6 +63,8 @@ pub struct Published {
     /// missed one.
     pub version: u64,
     pub errors: Vec<DiagView>,
+    /// What changed in which version, for pages that missed some events.
+    pub history: Arc<history::History>,
 }
 
 /// State shared by workers, the rebuild loop and the event hub.
@@ -179,6 +182,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         version: u64::from(outcome.snapshot.is_some()),
         snapshot: outcome.snapshot,
         errors,
+        history: Arc::default(),
     });
 
     let server = Arc::new(server);
@@ -284,6 +288,7 @@ fn rebuild_loop(
                     snapshot: old.snapshot.clone(),
                     version: old.version,
                     errors,
+                    history: old.history.clone(),
                 });
                 shared.hub.send(&event);
                 continue;
@@ -304,6 +309,7 @@ fn rebuild_loop(
                     snapshot: old.snapshot.clone(),
                     version: old.version,
                     errors,
+                    history: old.history.clone(),
                 });
                 shared.hub.send(&event);
             }
@@ -322,6 +328,7 @@ fn rebuild_loop(
                     snapshot: Some(new),
                     version,
                     errors: Vec::new(),
+                    history: Arc::new(old.history.with(version, &change)),
                 });
                 let ms = saved_at.elapsed().as_millis();
                 if std::env::var_os("VERSUS_SERVE_TIMINGS").is_some() {
