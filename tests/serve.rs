@@ -356,6 +356,44 @@ fn pages_and_events_carry_the_published_version() {
     assert_eq!(server.events().hello["version"].as_u64(), Some(first + 1));
 }
 
+/// A page edited and then undone is what it was, but not from the same version: a browser's
+/// copy revalidated with `304` would carry the old version, and `live.js`, asking what
+/// changed since then, would be told to reload, get the same copy, and reload again.
+#[test]
+fn a_page_edited_then_undone_is_not_revalidated_from_an_older_version() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    let page = server.get(PAGE);
+    let etag = page.header("etag").unwrap().to_string();
+    let first = version_of(&page.text());
+    let original = site.read("content/articles/alpha-vs-beta.md");
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Second version."),
+    );
+    events.wait_page(PAGE);
+    site.write("content/articles/alpha-vs-beta.md", &original);
+    let undo = events.wait_page(PAGE);
+    let again = request(server.port, "GET", PAGE, &[("If-None-Match", &etag)]);
+    assert_eq!(
+        again.status, 200,
+        "a copy from version {first} is not current"
+    );
+    assert_eq!(strip_script(&again.body), strip_script(&page.body));
+    assert_eq!(
+        Some(version_of(&again.text())),
+        undo["version"].as_u64(),
+        "{undo}"
+    );
+    // Within a version, a copy is still revalidated.
+    let etag = again.header("etag").unwrap();
+    assert_eq!(
+        request(server.port, "GET", PAGE, &[("If-None-Match", etag)]).status,
+        304
+    );
+}
+
 /// The stylesheets a page links (their paths), in order.
 fn stylesheets(html: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);

@@ -137,9 +137,17 @@ fn entry_response(
     version: u64,
     status: u16,
 ) -> Reply {
-    let etag = format!("\"{:016x}-{}\"", entry.hash, shared.server_id);
     let mime = mime_type(path);
     let html = mime.starts_with("text/html");
+    // A page carries the version it was served from (`live.js` compares it with the events),
+    // so its ETag names that version too: a copy revalidated with `304` after a later build
+    // would carry an old version, and `/__versus/since` would tell it to reload for an edit
+    // its content already has (edited and undone), again after every reload.
+    let etag = if html {
+        format!("\"{:016x}-{}-{version}\"", entry.hash, shared.server_id)
+    } else {
+        format!("\"{:016x}-{}\"", entry.hash, shared.server_id)
+    };
     let base = Response::from_data(Vec::new())
         .with_header(header("Content-Type", mime))
         .with_header(header("ETag", &etag))
