@@ -359,11 +359,9 @@ fn rebuild_loop(
     }
 }
 
+/// The end of a "rebuilt" line: what changed, and which files the rebuild was for.
 fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
-    let what = paths
-        .first()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
+    let what = saved_files(paths);
     let mut parts = Vec::new();
     if !change.pages.is_empty() {
         parts.push(format!(
@@ -384,6 +382,27 @@ fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
     format!("{} ({what})", parts.join(", "))
 }
 
+/// Names the files a rebuild was for: up to three, then how many more. A batch can hold
+/// several saves (a burst, or another file's save arriving while one was read), and each
+/// should be named, not only the first.
+fn saved_files(paths: &[PathBuf]) -> String {
+    const NAMED: usize = 3;
+    let mut names: Vec<String> = Vec::new();
+    for p in paths {
+        let name = p.display().to_string();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let more = names.len().saturating_sub(NAMED);
+    names.truncate(NAMED);
+    let mut what = names.join(", ");
+    if more > 0 {
+        what.push_str(&format!(" and {more} more"));
+    }
+    what
+}
+
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         "open"
@@ -399,5 +418,21 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("could not open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_names_each_file_it_was_for() {
+        let paths = |names: &[&str]| names.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(saved_files(&paths(&["a.md"])), "a.md");
+        assert_eq!(saved_files(&paths(&["a.md", "b.md", "a.md"])), "a.md, b.md");
+        assert_eq!(
+            saved_files(&paths(&["a", "b", "c", "d", "e"])),
+            "a, b, c and 2 more"
+        );
     }
 }
