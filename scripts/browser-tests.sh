@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Browser tests in Debian's headless Chromium:
-#  * the default theme (tests/browser/run.py, chromedriver): axe-core on five page kinds in
-#    light and dark, matrix sorting/filtering, search (also on a generated site of many
-#    pages), the theme toggle; about a minute;
+#  * the default theme (tests/browser/run.py, chromedriver): axe-core on every page kind in
+#    light and dark, matrix sorting/filtering, the reader's comparison view, search (also on a
+#    generated site of many pages), the theme toggle — on the showcase and on a generated wide
+#    site (tests/browser/wide_site.py: 14 subjects, 1,200 features, per_page 50) where the big
+#    layouts appear; and sorting of values, versions and declared levels on the fixture site
+#    (tests/browser/fixture), built under /fixture/ of the showcase's output; a few minutes;
 #  * `versus serve` under stress (tests/browser/serve-stress.mjs, playwright-core): many tabs
 #    in several browser contexts, rapid and broken saves, stylesheet swaps, back/forward,
 #    restarts, a failing first build, 20 rounds (STRESS_ROUNDS); about two minutes.
@@ -13,7 +16,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/browser-site
+wide_src=target/browser-wide-src
+wide=target/browser-wide
 cargo run --quiet -- build --output "$out"
+cargo run --quiet -- build --root tests/browser/fixture --strict --quiet --output "$out/fixture" --base-url /fixture/
+rm -rf "$wide_src"
+python3 tests/browser/wide_site.py "$wide_src"
+cargo run --quiet -- build --quiet --root "$wide_src" --output "$wide"
 # A site of many pages, for search at scale.
 big=target/browser-big-site
 python3 tests/browser/big_site.py "$big/src"
@@ -25,6 +34,6 @@ if [ ! -f "$modules/axe-core/axe.min.js" ] || [ ! -f "$modules/playwright-core/p
 fi
 axe="${AXE_JS:-$modules/axe-core/axe.min.js}"
 status=0
-python3 tests/browser/run.py "$out" --big "$big/out" --axe "$axe" "$@" || status=1
+python3 tests/browser/run.py "$out" --wide "$wide" --big "$big/out" --fixture /fixture/ --axe "$axe" "$@" || status=1
 node tests/browser/serve-stress.mjs --versus "$versus" --rounds "${STRESS_ROUNDS:-20}" || status=1
 exit $status

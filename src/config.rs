@@ -26,13 +26,23 @@ pub struct Config {
     pub language: String,
     pub theme: String,
     pub output_dir: String,
-    /// Source repository of the site (for "edit this page"), e.g. `https://github.com/o/r`.
-    pub repository: Option<String>,
-    /// Branch used in "edit this page" links.
-    pub edit_branch: String,
+    /// Source repository of the site, for "edit this page" and links to the line of each
+    /// statement, e.g. `https://github.com/o/r`. `repository` is its older name.
+    #[serde(alias = "repository")]
+    pub repo_url: Option<String>,
+    /// Branch those links point at. `edit_branch` is its older name.
+    #[serde(alias = "edit_branch")]
+    pub repo_branch: String,
+    /// Where the site's root is inside the repository (`docs/site`), when it is not the
+    /// repository's root.
+    pub repo_subdir: String,
+    /// A link to a line of a file for hosts versus does not recognise, with `{repo}`,
+    /// `{branch}`, `{path}` and `{line}` (see `crate::render` `edit_links`).
+    pub edit_pattern: Option<String>,
     pub highlight: HighlightConfig,
     pub build: BuildConfig,
     pub compare: CompareConfig,
+    pub trust: TrustConfig,
     /// Free-form values for templates: `config.extra.*`.
     pub extra: toml::Table,
     /// Where `versus deploy` publishes, read from `deploy_table` by [`Config::parse`].
@@ -152,6 +162,16 @@ pub struct CompareConfig {
     pub max_columns: usize,
 }
 
+/// `[trust]`: how statements are dated and when they count as stale.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TrustConfig {
+    /// Date a statement with no date of its own by the last commit that touched its line.
+    pub git_dates: bool,
+    /// `versus check` lists statements older than this (`18m`, `90d`, `2y`); `--stale` wins.
+    pub stale: Option<String>,
+}
+
 /// Which pairs of subjects get a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -183,11 +203,14 @@ impl Default for Config {
             language: "en".into(),
             theme: "default".into(),
             output_dir: "site".into(),
-            repository: None,
-            edit_branch: "main".into(),
+            repo_url: None,
+            repo_branch: "main".into(),
+            repo_subdir: String::new(),
+            edit_pattern: None,
             highlight: HighlightConfig::default(),
             build: BuildConfig::default(),
             compare: CompareConfig::default(),
+            trust: TrustConfig::default(),
             extra: toml::Table::new(),
             deploy: DeployConfig::default(),
             deploy_table: toml::Table::new(),
@@ -282,8 +305,13 @@ impl Config {
                 "language",
                 "theme",
                 "output_dir",
-                "repository",
-                "edit_branch",
+                "repo_url",
+                "repo_branch",
+                "repo_subdir",
+                "edit_pattern",
+                "trust",
+                "git_dates",
+                "stale",
                 "highlight",
                 "build",
                 "compare",
@@ -310,8 +338,41 @@ impl Config {
             }
             diags.push(d);
         }
+        config.check_trust(text, &mut diags);
         config.normalize();
         (config, diags)
+    }
+
+    /// `edit_pattern` and `[trust] stale` are checked here, so that a typo is reported by
+    /// every command, with its line.
+    fn check_trust(&mut self, text: &str, diags: &mut Vec<Diagnostic>) {
+        let error = |key: &str, message: String, help: &str| {
+            let line = find_key_line(text, key);
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at(line, if line > 0 { 1 } else { 0 }, Some(text))
+                .with_help(help)
+        };
+        if let Some(p) = &self.edit_pattern
+            && let Some(problem) = crate::edit_links::check_pattern(p)
+        {
+            diags.push(error(
+                "edit_pattern",
+                format!("invalid edit_pattern: {problem}"),
+                "e.g. edit_pattern = \"{repo}/-/blob/{branch}/{path}#L{line}\"",
+            ));
+            self.edit_pattern = None;
+        }
+        if let Some(s) = &self.trust.stale
+            && crate::content::parse_age(s).is_none()
+        {
+            diags.push(error(
+                "stale",
+                format!("invalid `stale` in [trust]: `{s}` is not an age"),
+                "write a number and d, w, m (months) or y: stale = \"18m\"",
+            ));
+            self.trust.stale = None;
+        }
     }
 
     /// Replaces `base_url`, as `--base-url` does.
@@ -498,6 +559,19 @@ mod tests {
         assert!(d[0].is_error());
         assert_eq!(d[0].line, 1);
         assert!(d[0].message.contains("ftp"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn trust_settings_are_checked() {
+        let (c, d) = Config::parse("[trust]\ngit_dates = true\nstale = \"18m\"\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.trust.git_dates);
+        let (c, d) =
+            Config::parse("edit_pattern = \"{repo}/{file}\"\n[trust]\nstale = \"18 months\"\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!((d[0].line, d[1].line), (1, 3));
+        assert!(d[1].message.contains("`18 months` is not an age"), "{d:?}");
+        assert!(c.trust.stale.is_none() && c.edit_pattern.is_none());
     }
 
     #[test]

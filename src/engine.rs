@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Content};
+use crate::content::{self, Content, LineDates};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
@@ -45,6 +45,9 @@ pub struct Site {
     pub statics: Vec<File>,
     /// Output paths of pages a file of the site's own replaces: not rendered.
     pub shadowed: HashSet<String>,
+    /// When each line of each content file was last committed (`[trust] git_dates`), read
+    /// once per load and kept by the preview server (a file edited since counts as undated).
+    pub line_dates: Option<Arc<LineDates>>,
     /// Wall time of the loading stages.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -102,6 +105,14 @@ impl Site {
             highlighter.start_cache(&path).is_ok()
         };
         let t = Instant::now();
+        let line_dates = config
+            .trust
+            .git_dates
+            .then(|| Arc::new(LineDates::read(root, &content.sources)));
+        if line_dates.is_some() {
+            timings.push(("git dates", t.elapsed()));
+        }
+        let t = Instant::now();
         let drafts = opts.drafts;
         // The model takes the sources; the highlighting pass reads copies of the bodies
         // (a few percent of the memory the build needs anyway).
@@ -115,8 +126,12 @@ impl Site {
         } else {
             Vec::new()
         };
+        let model_options = ModelOptions {
+            drafts,
+            line_dates: line_dates.clone(),
+        };
         let ((model, d), ()) = rayon::join(
-            || Model::build(config, content, ModelOptions { drafts }),
+            || Model::build(config, content, model_options),
             || highlight_code(&bodies, &highlighter),
         );
         diags.extend(d);
@@ -132,6 +147,7 @@ impl Site {
             assets: AssetNames::new(),
             statics: Vec::new(),
             shadowed: HashSet::new(),
+            line_dates,
             timings,
         };
         diags.extend(site.collect_statics());
@@ -142,8 +158,11 @@ impl Site {
     /// The same site (config, theme, highlighter) with the model built from `content`: what
     /// the preview server does when only files under `content/` changed.
     pub fn with_content(&self, content: Content, drafts: bool) -> (Site, Vec<Diagnostic>) {
-        let (model, mut diags) =
-            Model::build(self.model.config.clone(), content, ModelOptions { drafts });
+        let options = ModelOptions {
+            drafts,
+            line_dates: self.line_dates.clone(),
+        };
+        let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
         let mut site = Site {
             root: self.root.clone(),
             model,
@@ -154,6 +173,7 @@ impl Site {
             assets: AssetNames::new(),
             statics: Vec::new(),
             shadowed: HashSet::new(),
+            line_dates: self.line_dates.clone(),
             timings: Vec::new(),
         };
         diags.extend(site.collect_statics());

@@ -24,7 +24,8 @@
 //! | `versus deploy`: the build → git, S3, a folder or rsync, changes only | [`deploy`] |
 //!
 //! Shared helpers low in the house: [`urls`] (paths and URLs), [`slug`], [`diagnostics`]
-//! (the one error/warning type, with file, line and column), [`error`].
+//! (the one error/warning type, with file, line and column), [`error`], [`edit_links`]
+//! (links to a file and line in the site's repository).
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
@@ -33,6 +34,7 @@ pub mod config;
 pub mod content;
 pub mod deploy;
 pub mod diagnostics;
+pub mod edit_links;
 pub mod engine;
 pub mod error;
 pub mod highlight;

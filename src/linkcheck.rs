@@ -8,6 +8,10 @@
 //! With `--external`, links to other sites are requested too ([`check_external`]), a few at a
 //! time per host, each with a time-out.
 //!
+//! `versus check` also reports on freshness (statements older than `--stale`, statements
+//! verified against an older major version; see [`crate::model::Model::freshness_report`]),
+//! after the other diagnostics, in its own order: by subject, oldest first.
+//!
 //! The model's own link check (for `@/` links in Markdown, with line numbers) stays in
 //! [`crate::model`]; this module only reads HTML and never writes anything.
 
@@ -15,6 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::content::{Age, parse_age};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::model::{Model, Target};
@@ -23,10 +28,12 @@ use crate::urls::output_path;
 use crate::urls::{join_rel, origin_of};
 
 /// `versus check`: loads and renders the site in memory exactly as `build` would (minified
-/// if configured), then checks the links of the result. Writes nothing.
+/// if configured), then checks the links of the result, and reports statements older than
+/// `stale` (else `[trust] stale`). Writes nothing.
 pub fn run(
     opts: &BuildOptions,
     external: Option<&ExternalOptions>,
+    stale: Option<Age>,
     progress: Progress,
 ) -> Result<BuildReport> {
     let start = Instant::now();
@@ -64,7 +71,13 @@ pub fn run(
             );
         }
     }
-    let diags = pipeline::finish_diagnostics(diags, opts.strict);
+    let mut diags = pipeline::finish_diagnostics(diags, opts.strict);
+    let stale = stale.or_else(|| site.model.config.trust.stale.as_deref().and_then(parse_age));
+    let freshness = site.model.freshness_report(stale, crate::model::today());
+    diags.extend(pipeline::finish_diagnostics_in_order(
+        freshness,
+        opts.strict,
+    ));
     Ok(BuildReport {
         pages,
         files: pages + files,

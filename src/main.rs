@@ -48,7 +48,7 @@ enum Command {
     Build(BuildArgs),
     /// Run every check of `build` without writing anything
     #[command(
-        after_help = "Examples:\n  versus check\n  versus check --strict\n  versus check --external"
+        after_help = "Examples:\n  versus check\n  versus check --strict\n  versus check --external\n  versus check --stale 18m"
     )]
     Check(CheckArgs),
     /// Preview the site with live reload, served from memory
@@ -130,6 +130,15 @@ struct CheckArgs {
     /// Also request every external http(s) link (10 s time-out, 2 at a time per host)
     #[arg(long)]
     external: bool,
+    /// List statements older than AGE (90d, 6w, 18m, 2y), by subject, oldest first
+    #[arg(long, value_name = "AGE", value_parser = parse_age_arg)]
+    stale: Option<versus::content::Age>,
+}
+
+fn parse_age_arg(s: &str) -> Result<versus::content::Age, String> {
+    versus::content::parse_age(s).ok_or_else(|| {
+        format!("`{s}` is not an age: write a number and d, w, m (months) or y, e.g. 18m")
+    })
 }
 
 #[derive(Args)]
@@ -183,7 +192,7 @@ fn main() -> ExitCode {
                 strict: a.site.strict,
             };
             let external = a.external.then(versus::linkcheck::ExternalOptions::default);
-            run_check(&ui, &opts, external.as_ref())
+            run_check(&ui, &opts, external.as_ref(), a.stale)
         }
         Command::Init(a) => run_init(&ui, &a.dir),
         Command::Deploy(a) => run_deploy(&ui, a),
@@ -297,8 +306,9 @@ fn run_check(
     ui: &Ui,
     opts: &BuildOptions,
     external: Option<&versus::linkcheck::ExternalOptions>,
+    stale: Option<versus::content::Age>,
 ) -> ExitCode {
-    let result = versus::linkcheck::run(opts, external, &|_, _| {});
+    let result = versus::linkcheck::run(opts, external, stale, &|_, _| {});
     finish(ui, result, false)
 }
 

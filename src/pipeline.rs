@@ -115,6 +115,16 @@ pub fn finish_diagnostics(mut diags: Vec<Diagnostic>, strict: bool) -> Vec<Diagn
     diags
 }
 
+/// [`finish_diagnostics`] for diagnostics already in the order they should be read in.
+pub fn finish_diagnostics_in_order(mut diags: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    if strict {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+    }
+    diags
+}
+
 /// The output folder: `--output`, else `output_dir` under the site root.
 pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     match &opts.output {

@@ -25,6 +25,15 @@ const NOT_IN_URI: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
+/// [`NOT_IN_URI`], plus what would end a path or start an escape: for a file's path put
+/// into a URL as data (`a#b.md` stays one name), not for a URL already written.
+const NOT_IN_FILE_PATH: &AsciiSet = &NOT_IN_URI.add(b'#').add(b'?').add(b'%');
+
+/// A file's relative path (`content/my a.md`) as the path of a URL: `content/my%20a.md`.
+pub fn encode_file_path(path: &str) -> String {
+    utf8_percent_encode(path, NOT_IN_FILE_PATH).to_string()
+}
+
 /// A site path (or URL) as a URI: non-ASCII and characters a URI may not hold
 /// percent-encoded as UTF-8.
 pub fn encode_uri_path(path: &str) -> String {

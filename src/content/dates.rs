@@ -1,5 +1,6 @@
-//! Dates in front matter (`date`, `updated`) → [`Date`]: parsed by `jiff`, kept as the text
-//! feeds and sitemaps print, and ordered by the instant they denote.
+//! Dates in front matter (`date`, `updated`, a cell's `verified`) → [`Date`]: parsed by
+//! `jiff`, kept as the text feeds and sitemaps print, and ordered by the instant they denote.
+//! Also ages (`18m`, `90d`) → [`Age`], for how old a statement may get.
 //!
 //! The forms read are ISO 8601 / RFC 3339 as jiff's Temporal parser reads them: `2026-09-14`,
 //! `2026-09-14T10:00:00Z`, `2026-09-14 10:00`, with an optional offset (`+02:00`), and TOML
@@ -39,6 +40,92 @@ impl Date {
     pub fn instant(&self) -> Timestamp {
         self.instant
     }
+
+    /// The date of a Unix time seen at an offset from UTC (what git records for a commit).
+    pub fn from_unix(seconds: i64, offset_seconds: i32) -> Option<Date> {
+        let instant = Timestamp::from_second(seconds).ok()?;
+        let offset = Offset::from_seconds(offset_seconds).ok()?;
+        let dt = offset.to_datetime(instant);
+        let sign = if offset_seconds < 0 { '-' } else { '+' };
+        let minutes = offset_seconds.unsigned_abs() / 60;
+        parse_date(&format!(
+            "{}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            dt.date(),
+            dt.hour(),
+            dt.minute(),
+            dt.second(),
+            minutes / 60,
+            minutes % 60
+        ))
+    }
+
+    /// The calendar date as written.
+    pub fn civil(&self) -> Option<jiff::civil::Date> {
+        self.ymd.parse().ok()
+    }
+}
+
+/// A length of time written `<n><unit>`: `90d`, `6w`, `18m` (months), `2y`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Age {
+    pub count: u32,
+    pub unit: AgeUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeUnit {
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl Age {
+    /// The calendar date this long before `day` (months and years by the calendar, so
+    /// `1m` before 31 March is 28 or 29 February).
+    pub fn before(&self, day: jiff::civil::Date) -> jiff::civil::Date {
+        let n = i64::from(self.count);
+        let span = match self.unit {
+            AgeUnit::Days => jiff::Span::new().try_days(n),
+            AgeUnit::Weeks => jiff::Span::new().try_weeks(n),
+            AgeUnit::Months => jiff::Span::new().try_months(n),
+            AgeUnit::Years => jiff::Span::new().try_years(n),
+        };
+        span.ok()
+            .and_then(|s| day.checked_sub(s).ok())
+            .unwrap_or(jiff::civil::Date::MIN)
+    }
+}
+
+impl std::fmt::Display for Age {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            AgeUnit::Days => "day",
+            AgeUnit::Weeks => "week",
+            AgeUnit::Months => "month",
+            AgeUnit::Years => "year",
+        };
+        let s = if self.count == 1 { "" } else { "s" };
+        write!(f, "{} {unit}{s}", self.count)
+    }
+}
+
+/// Parses an age: a whole number and `d`, `w`, `m` (months) or `y`, as in `18m`.
+pub fn parse_age(s: &str) -> Option<Age> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (count, unit) = s.split_at(split);
+    let unit = match unit.trim() {
+        "d" => AgeUnit::Days,
+        "w" => AgeUnit::Weeks,
+        "m" => AgeUnit::Months,
+        "y" => AgeUnit::Years,
+        _ => return None,
+    };
+    Some(Age {
+        count: count.parse().ok()?,
+        unit,
+    })
 }
 
 impl Ord for Date {
@@ -149,6 +236,30 @@ mod tests {
             "",
         ] {
             assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unix_times_keep_their_offset() {
+        let d = Date::from_unix(1_700_000_000, 3600).unwrap();
+        assert_eq!(d.rfc3339, "2023-11-14T23:13:20+01:00");
+        let d = Date::from_unix(1_700_000_000, -7 * 3600).unwrap();
+        assert_eq!(d.ymd, "2023-11-14");
+        assert_eq!(d.instant(), Timestamp::from_second(1_700_000_000).unwrap());
+    }
+
+    #[test]
+    fn ages() {
+        let day: jiff::civil::Date = "2026-03-31".parse().unwrap();
+        let age = |s| parse_age(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(age("18m").before(day).to_string(), "2024-09-30");
+        assert_eq!(age("1m").before(day).to_string(), "2026-02-28");
+        assert_eq!(age("90d").before(day).to_string(), "2025-12-31");
+        assert_eq!(age("2y").before(day).to_string(), "2024-03-31");
+        assert_eq!(age("1w").to_string(), "1 week");
+        assert_eq!(age("18m").to_string(), "18 months");
+        for bad in ["", "m", "18", "18x", "-3d", "1.5y", "18 months"] {
+            assert!(parse_age(bad).is_none(), "{bad}");
         }
     }
 

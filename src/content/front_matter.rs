@@ -261,7 +261,7 @@ fn read_keys(
                 Tree::Scalar(Value::Number(n)) if n.as_i64().is_some() => fm.weight = n.as_i64(),
                 _ => bad("an integer"),
             },
-            "website" | "repository" | "license" | "first_release" => {
+            "website" | "repository" | "license" | "first_release" | "version" => {
                 let s = match &value.value {
                     Tree::Scalar(Value::String(s)) => Some(s.clone()),
                     Tree::Scalar(Value::Number(n)) => Some(n.to_string()),
@@ -272,6 +272,7 @@ fn read_keys(
                         "website" => fm.website = Some(s),
                         "repository" => fm.repository = Some(s),
                         "license" => fm.license = Some(s),
+                        "version" => fm.version = Some(s),
                         _ => fm.first_release = Some(s),
                     },
                     None => bad("a string"),

@@ -14,13 +14,15 @@
 //! | `front_matter.rs` | one file's text → [`Source`]: split, then each key typed and checked |
 //! | `tree.rs` | TOML or YAML text → values with the positions the parsers give |
 //! | `features.rs` | the `features` key → [`RawRow`]s and [`RawCell`]s |
-//! | `dates.rs` | `date` and `updated` → [`Date`], ordered by instant |
+//! | `dates.rs` | `date`, `updated`, `verified` → [`Date`], ordered by instant; ages (`18m`) |
+//! | `history.rs` | `git blame` → the date each line of a file was last committed |
 //!
 //! This module holds the types the rest of the pipeline reads.
 
 mod dates;
 mod features;
 mod front_matter;
+mod history;
 mod load;
 mod tree;
 
@@ -32,8 +34,9 @@ use serde_json::Value;
 
 use crate::markdown::Outline;
 
-pub use dates::{Date, parse_date};
+pub use dates::{Age, AgeUnit, Date, parse_age, parse_date};
 pub use front_matter::{describe, parse_front_matter, parse_source};
+pub use history::LineDates;
 pub use load::{NeedsFullLoad, Reloaded, is_ignored_name, load, reload};
 
 pub const CONTENT_DIR: &str = "content";
@@ -159,6 +162,9 @@ pub struct FrontMatter {
     pub repository: Option<String>,
     pub license: Option<String>,
     pub first_release: Option<String>,
+    /// A subject's current version: statements verified against an older major version are
+    /// flagged by `versus check`.
+    pub version: Option<String>,
     /// Line of the `features` key, for messages about the table as a whole.
     pub features_line: usize,
     /// The front matter had errors (syntax, types, not closed): keys that seem missing may

@@ -1,5 +1,6 @@
-//! The feature catalogue: `features.toml` (names, groups, descriptions, aliases) and the
-//! lookup of a row name, as written in any table, to one feature.
+//! The feature catalogue: `features.toml` (names, groups, descriptions, aliases, and the
+//! site's own support levels, handed to `levels`) and the lookup of a row name, as written
+//! in any table, to one feature.
 //!
 //! Features are matched across the site by the slug of their name or of an alias. A name the
 //! catalogue does not know becomes an ad-hoc feature in the "Other" group, with a warning
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::levels::{LevelEntry, LevelSet};
 use super::{Feature, FeatureId, Group, GroupId, Model, Named};
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, closest};
@@ -22,6 +24,8 @@ use crate::slug::slugify;
 struct Catalog {
     #[serde(default)]
     feature: Vec<CatalogEntry>,
+    #[serde(default)]
+    level: Vec<LevelEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,7 +64,9 @@ impl Model {
                 return;
             }
         };
-        self.has_catalog = true;
+        // A file that only declares levels lists no features, so it cannot know them all.
+        self.has_catalog = !catalog.feature.is_empty() || catalog.level.is_empty();
+        self.levels = LevelSet::declare(catalog.level, text, &file, diags);
         for entry in catalog.feature {
             let slug = slugify(&entry.name);
             let group = self.group_named(entry.group.as_deref().unwrap_or(OTHER_GROUP));

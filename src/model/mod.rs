@@ -16,7 +16,10 @@
 //! |---|---|
 //! | `mod.rs` | the types, [`Model::build`] (the order of the steps), lookups |
 //! | `catalog` | `features.toml`; row name → feature |
-//! | `statements` | cells → [`Statement`]s, levels, conflicts |
+//! | `levels` | the site's support levels: built-in, or declared in `features.toml` |
+//! | `cells` | the cell grammar: one cell → level, value, note, versions, verification |
+//! | `statements` | cells → [`Statement`]s, conflicts |
+//! | `freshness` | each statement's "as of" date; stale and outdated statements |
 //! | `pages` | URLs, titles, list order, tags, sections |
 //! | `links` | link resolution, broken links, backlinks |
 //! | `relations` | pairs of subjects, related pages |
@@ -24,6 +27,9 @@
 //! | `targets` | every page the site renders, its path, and how lists split into pages |
 
 mod catalog;
+mod cells;
+mod freshness;
+mod levels;
 mod links;
 mod pages;
 mod relations;
@@ -32,19 +38,22 @@ mod targets;
 mod verdicts;
 
 pub use catalog::OTHER_GROUP;
+pub use freshness::{AsOf, DateSource, today};
+pub use levels::{COLOURS, Level, LevelDef, LevelSet};
 pub use links::{OldBody, Resolved};
 pub use pages::page_path;
-pub use statements::Level;
 pub use targets::{PageKind, PageNo, SUBJECT_INDEX_PATH, Target, page_count, page_slice};
 pub use verdicts::{Agreement, PairSummary};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Asset, Content, Source, SourceKind};
+use crate::content::{Asset, Content, Date, LineDates, Source, SourceKind};
 use crate::diagnostics::Diagnostic;
+use crate::edit_links::EditLinks;
 use crate::markdown::{self, Outline};
 use crate::urls::{encode_uri_path, origin_of, prefix_url};
 
@@ -67,6 +76,15 @@ pub struct Statement {
     pub note: Option<String>,
     pub link: Option<String>,
     pub since: Option<String>,
+    /// The version the feature was removed in.
+    pub until: Option<String>,
+    /// `verified = <date>` in the cell: when it was last checked.
+    pub verified: Option<Date>,
+    /// `verified = "<version>"` in the cell: the subject's version it was checked against.
+    pub verified_version: Option<String>,
+    /// When the statement was last known to hold (see `freshness`); set once all statements
+    /// are read.
+    pub as_of: Option<AsOf>,
     pub page: PageId,
     pub line: usize,
     /// Column of the cell (its subject key), so messages point at the cell, not the row.
@@ -190,6 +208,10 @@ pub struct Model {
     pub features: Vec<Feature>,
     /// Feature groups in catalogue order, then in the order tables first use them.
     pub groups: Vec<Group>,
+    /// The support levels cells may use.
+    pub levels: LevelSet,
+    /// Links into the site's repository (`repo_url`), if it has one.
+    pub edit_links: Option<EditLinks>,
     pub statements: Vec<Statement>,
     pub tags: Vec<Tag>,
     pub pairs: Vec<Pair>,
@@ -205,9 +227,11 @@ pub struct Model {
 }
 
 /// Options that change what the model holds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ModelOptions {
     pub drafts: bool,
+    /// When each line of each file was last committed (`[trust] git_dates`).
+    pub line_dates: Option<Arc<LineDates>>,
 }
 impl Model {
     /// Builds the model. Always returns one (as complete as the input allows) with every
@@ -215,6 +239,7 @@ impl Model {
     pub fn build(config: Config, content: Content, opts: ModelOptions) -> (Model, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let base_path = config.base_path();
+        let edit_links = EditLinks::new(&config);
         let mut m = Model {
             config,
             base_path,
@@ -222,6 +247,8 @@ impl Model {
             subjects: Vec::new(),
             features: Vec::new(),
             groups: Vec::new(),
+            levels: LevelSet::default(),
+            edit_links,
             statements: Vec::new(),
             tags: Vec::new(),
             pairs: Vec::new(),
@@ -256,6 +283,7 @@ impl Model {
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
         m.collect_subjects_and_statements(&mut diags);
+        m.date_statements(opts.line_dates.as_deref());
         m.find_conflicts(&mut diags);
         m.collect_tags();
         m.build_sections();

@@ -1,63 +1,20 @@
 //! Feature-table cells → statements, and the checks on them.
 //!
-//! Each cell of each page's table is parsed in any of the contract's forms (`"yes: note"`, a
-//! boolean, a number, a `{ support, note, link, since }` table) into a [`Statement`] about
-//! one subject and one feature, kept with the file, line and column it was written at. Cells
-//! for unknown subjects or for subjects a page does not compare are errors; two statements
-//! that give one subject and feature different levels are a conflict warning naming both.
+//! Each cell of each page's table is read by the cell grammar (`cells`) into a [`Statement`]
+//! about one subject and one feature, kept with the file, line and column it was written at.
+//! Cells for unknown subjects or for subjects a page does not compare are errors; two
+//! statements that give one subject and feature different levels are a conflict warning
+//! naming both.
 //!
-//! Not here: which feature a row name means (see `catalog`), how statements are shown.
+//! Not here: which feature a row name means (see `catalog`), what a cell says (`cells`),
+//! how statements are dated (`freshness`) or shown.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
-use serde_json::Value;
-
+use super::cells::parse_cell;
 use super::{FeatureId, Model, Row, Statement, StatementId, SubjectId};
-use crate::content::{RawCell, Source, SourceKind, describe};
+use crate::content::{Source, SourceKind};
 use crate::diagnostics::{Diagnostic, closest};
-
-/// A support level, the word before the colon in a cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Yes,
-    Partial,
-    Plugin,
-    No,
-    Unknown,
-}
-
-impl Level {
-    pub const ALL: [Level; 5] = [
-        Level::Yes,
-        Level::Partial,
-        Level::Plugin,
-        Level::No,
-        Level::Unknown,
-    ];
-
-    pub fn parse(word: &str) -> Option<Level> {
-        Some(match word {
-            "yes" => Level::Yes,
-            "partial" => Level::Partial,
-            "plugin" => Level::Plugin,
-            "no" => Level::No,
-            "unknown" => Level::Unknown,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Yes => "yes",
-            Level::Partial => "partial",
-            Level::Plugin => "plugin",
-            Level::No => "no",
-            Level::Unknown => "unknown",
-        }
-    }
-}
 
 impl Model {
     pub(super) fn collect_subjects_and_statements(&mut self, diags: &mut Vec<Diagnostic>) {
@@ -163,8 +120,19 @@ impl Model {
                     if column >= columns.len() {
                         continue;
                     }
-                    match parse_cell(cell) {
+                    match parse_cell(cell, &self.levels) {
                         Ok(parsed) => {
+                            for (msg, help) in parsed.warnings {
+                                let d = Diagnostic::warning(msg).in_file(&source.file).at(
+                                    cell.line,
+                                    cell.column,
+                                    Some(&source.text),
+                                );
+                                diags.push(match help {
+                                    Some(h) => d.with_help(h),
+                                    None => d,
+                                });
+                            }
                             let st = Statement {
                                 subject: columns[column],
                                 feature,
@@ -173,6 +141,10 @@ impl Model {
                                 note: parsed.note,
                                 link: parsed.link,
                                 since: parsed.since,
+                                until: parsed.until,
+                                verified: parsed.verified,
+                                verified_version: parsed.verified_version,
+                                as_of: None,
                                 page: pid,
                                 line: cell.line,
                                 column: cell.column,
@@ -243,9 +215,9 @@ impl Model {
                         Diagnostic::warning(format!(
                             "conflict: `{}` is `{}` for {} here, but `{}` in {first_at}",
                             self.features[feature].name,
-                            o.level.map_or("?", Level::as_str),
+                            o.level.map_or("?", |l| self.levels.name(l)),
                             self.subjects[subject].id,
-                            first.level.map_or("?", Level::as_str),
+                            first.level.map_or("?", |l| self.levels.name(l)),
                         ))
                         .in_file(&page.file)
                         .at(o.line, o.column, Some(&page.text))
@@ -254,126 +226,6 @@ impl Model {
                 }
             }
         }
-    }
-}
-
-pub(super) struct ParsedCell {
-    pub level: Option<Level>,
-    pub value: Option<String>,
-    pub note: Option<String>,
-    pub link: Option<String>,
-    pub since: Option<String>,
-}
-
-type CellError = (String, Option<String>);
-
-fn valid_levels() -> String {
-    Level::ALL
-        .iter()
-        .map(|l| l.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Interprets one cell in any of the contract's forms.
-pub(super) fn parse_cell(cell: &RawCell) -> Result<ParsedCell, CellError> {
-    let empty = ParsedCell {
-        level: None,
-        value: None,
-        note: None,
-        link: None,
-        since: None,
-    };
-    match &cell.value {
-        Value::Bool(b) => Ok(ParsedCell {
-            level: Some(if *b { Level::Yes } else { Level::No }),
-            ..empty
-        }),
-        Value::Number(n) => Ok(ParsedCell {
-            value: Some(n.to_string()),
-            ..empty
-        }),
-        Value::String(s) => Ok(parse_cell_string(s)),
-        Value::Object(map) => {
-            let mut out = empty;
-            for (k, v) in map {
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    Value::Bool(b) if k == "support" => (if *b { "yes" } else { "no" }).to_string(),
-                    other => {
-                        return Err((
-                            format!(
-                                "`{k}` in a feature cell must be a string, found {}",
-                                describe(other)
-                            ),
-                            None,
-                        ));
-                    }
-                };
-                match k.as_str() {
-                    "support" => match Level::parse(text.trim()) {
-                        Some(l) => out.level = Some(l),
-                        None => {
-                            return Err((
-                                format!("unknown support level `{text}`"),
-                                Some(format!("valid levels: {}", valid_levels())),
-                            ));
-                        }
-                    },
-                    "note" => out.note = Some(text),
-                    "link" => out.link = Some(text),
-                    "since" => out.since = Some(text),
-                    other => {
-                        return Err((
-                            format!("unknown key `{other}` in a feature cell"),
-                            Some("a cell table takes support, note, link and since".into()),
-                        ));
-                    }
-                }
-            }
-            if out.level.is_none() && out.note.is_none() {
-                return Err((
-                    "a feature cell table needs `support` or `note`".into(),
-                    Some(format!(
-                        "e.g. {{ support = \"yes\", note = \"...\" }}; levels: {}",
-                        valid_levels()
-                    )),
-                ));
-            }
-            Ok(out)
-        }
-        other => Err((
-            format!(
-                "a feature cell must be a string, a boolean, a number or a table, found {}",
-                describe(other)
-            ),
-            None,
-        )),
-    }
-}
-
-/// `"yes"`, `"yes: note"`, or plain text.
-fn parse_cell_string(s: &str) -> ParsedCell {
-    let (head, note) = match s.split_once(':') {
-        Some((h, n)) => (h.trim(), Some(n.trim())),
-        None => (s.trim(), None),
-    };
-    match Level::parse(head) {
-        Some(level) => ParsedCell {
-            level: Some(level),
-            value: None,
-            note: note.filter(|n| !n.is_empty()).map(str::to_string),
-            link: None,
-            since: None,
-        },
-        None => ParsedCell {
-            level: None,
-            value: Some(s.to_string()),
-            note: None,
-            link: None,
-            since: None,
-        },
     }
 }
 

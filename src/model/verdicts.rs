@@ -11,13 +11,14 @@ use super::{FeatureId, Level, Model, PairId, StatementId, SubjectId};
 /// How two subjects compare on one feature, by their verdicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Agreement {
-    /// Both have it (yes, partial or plugin).
+    /// Both have it (a level that counts as support: yes, partial or plugin).
     Both,
     OnlyA,
     OnlyB,
-    /// Both are `no`.
+    /// Both lack it (a level that counts as lacking it: `no`).
     Neither,
-    /// Unknown, not stated, or a text value on at least one side.
+    /// On at least one side: a level that counts neither way (unknown, n/a), a text value,
+    /// or nothing stated.
     Unclear,
 }
 
@@ -33,18 +34,6 @@ pub struct PairSummary {
     pub unclear: usize,
     pub same_level_other_detail: usize,
     pub differences: usize,
-}
-
-impl Level {
-    /// Whether the level counts as having the feature: `Some(true)` for yes, partial and
-    /// plugin, `Some(false)` for no, `None` for unknown.
-    pub fn supports(self) -> Option<bool> {
-        match self {
-            Level::Yes | Level::Partial | Level::Plugin => Some(true),
-            Level::No => Some(false),
-            Level::Unknown => None,
-        }
-    }
 }
 
 impl Model {
@@ -96,7 +85,7 @@ impl Model {
         let has = |s| {
             self.verdict(s, f)
                 .and_then(|st| self.statements[st].level)
-                .and_then(Level::supports)
+                .and_then(|l| self.levels.supports(l))
         };
         match (has(a), has(b)) {
             (Some(true), Some(true)) => Agreement::Both,
@@ -131,12 +120,32 @@ impl Model {
         s
     }
 
+    /// The levels that count neither way (unknown, n/a, …) among the verdicts of pair `p` on
+    /// `features`, in declared order: what "unclear" is made of, besides text and silence.
+    pub fn unclear_levels(&self, p: PairId, features: &[FeatureId]) -> Vec<Level> {
+        let pair = &self.pairs[p];
+        let mut used: Vec<Level> = features
+            .iter()
+            .flat_map(|&f| [self.verdict(pair.a, f), self.verdict(pair.b, f)])
+            .flatten()
+            .filter_map(|st| self.statements[st].level)
+            .filter(|&l| self.levels.supports(l).is_none())
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        used
+    }
+
     /// Same level, but a different note, version or link.
     fn detail_differs(&self, a: SubjectId, b: SubjectId, f: FeatureId) -> bool {
         match (self.verdict(a, f), self.verdict(b, f)) {
             (Some(x), Some(y)) => {
                 let (x, y) = (&self.statements[x], &self.statements[y]);
-                x.level.is_some() && (x.note != y.note || x.since != y.since || x.link != y.link)
+                x.level.is_some()
+                    && (x.note != y.note
+                        || x.since != y.since
+                        || x.until != y.until
+                        || x.link != y.link)
             }
             _ => false,
         }

@@ -5,7 +5,9 @@
 //! Format (version 1), documented for theme authors in docs/templates.md:
 //!
 //! - `compare/data/index.json`: `{"v":1, "subjects":[[id, title, url]],
-//!   "groups":[[name, slug, features, file]], "levels":[[key, label, icon]]}`
+//!   "groups":[[name, slug, features, file]], "levels":[[key, label, icon, badge, support]]}`
+//!   — the site's levels in declared order; `badge` is the class suffix of its badge
+//!   (`badge-yes`, `badge-purple`), `support` is true, false or null (counts neither way)
 //! - `compare/data/<group>.json`: `{"v":1, "group":slug, "features":[[name, url]],
 //!   "cells":[[cell, …one per subject…], …one per feature…]}` where a cell is `0` (not
 //!   stated), `[level]` (an index into `levels`, or `-1` for a text value) or
@@ -15,8 +17,7 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Level, Model, Target};
-use crate::render::{level_icon, level_label};
+use crate::model::{Model, Target};
 
 /// Where the index is written (a site path).
 pub const INDEX_PATH: &str = "/compare/data/index.json";
@@ -56,9 +57,7 @@ pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
                             None => json!(0),
                             Some(st) => {
                                 let st = &m.statements[st];
-                                let level = st.level.map_or(-1, |l| {
-                                    Level::ALL.iter().position(|x| *x == l).unwrap_or(0) as i64
-                                });
+                                let level = st.level.map_or(-1, |l| l.index() as i64);
                                 match st.note.as_ref().or(st.value.as_ref()) {
                                     Some(text) => json!([level, text]),
                                     None => json!([level]),
@@ -78,9 +77,10 @@ pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
             json!([m.subjects[s].id, page.title, m.url(&page.path)])
         })
         .collect();
-    let levels: Vec<Value> = Level::ALL
+    let levels: Vec<Value> = m
+        .levels
         .iter()
-        .map(|&l| json!([l.as_str(), level_label(l), level_icon(l)]))
+        .map(|(_, d)| json!([d.name, d.label, d.symbol, d.badge, d.support]))
         .collect();
     let index = json!({ "v": 1, "subjects": subjects, "groups": groups, "levels": levels });
     files.insert(

@@ -178,7 +178,7 @@ pub fn matrix(ctx: &mut Ctx, n: PageNo) {
                             .filter(|&&f| {
                                 m.verdict(s, f)
                                     .and_then(|st| m.statements[st].level)
-                                    .and_then(|l| l.supports())
+                                    .and_then(|l| m.levels.supports(l))
                                     == Some(true)
                             })
                             .count();
@@ -350,6 +350,23 @@ fn pair_rows(ctx: &Ctx, p: PairId, features: &[FeatureId]) -> (Vec<Part>, Vec<Pa
     (rows(&diff), rows(&same))
 }
 
+/// A pair's [`crate::model::PairSummary`] over `features`, plus `unclear_label`: what its
+/// "unclear" count is made of — "Unknown or not stated", naming the other levels that count
+/// neither way where the pair has them ("Unknown, N/A or not stated").
+fn pair_summary(m: &Model, p: PairId, features: &[FeatureId]) -> Value {
+    let mut v = json!(m.pair_summary(p, features));
+    let mut parts = vec!["Unknown"];
+    parts.extend(
+        m.unclear_levels(p, features)
+            .into_iter()
+            .map(|l| m.levels.def(l))
+            .filter(|d| d.name != "unknown")
+            .map(|d| d.label.as_str()),
+    );
+    v["unclear_label"] = json!(format!("{} or not stated", parts.join(", ")));
+    v
+}
+
 fn pair_title(m: &Model, p: PairId) -> String {
     let pair = &m.pairs[p];
     format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b))
@@ -369,7 +386,7 @@ pub fn pair(ctx: &mut Ctx, p: PairId, n: PageNo) {
     );
     page(ctx, Target::Pair(p, n), &title, &desc, &[]);
     let big = m.pair_is_big(p);
-    let summary = m.pair_summary(p, &pair.features);
+    let summary = pair_summary(m, p, &pair.features);
     let levels = levels_used(
         m,
         pair.features
@@ -406,7 +423,7 @@ pub fn pair(ctx: &mut Ctx, p: PairId, n: PageNo) {
             .map(|(g, fs)| {
                 let mut v = group_ref(m, *g);
                 v["url"] = json!(m.url(&m.target_path(Target::PairGroup(p, *g, 0))));
-                v["summary"] = json!(m.pair_summary(p, fs));
+                v["summary"] = pair_summary(m, p, fs);
                 v
             })
             .collect()
@@ -480,7 +497,7 @@ pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
             "a": subject_ref(m, pair.a),
             "b": subject_ref(m, pair.b),
             "group": group_ref(m, g),
-            "summary": m.pair_summary(p, &features),
+            "summary": pair_summary(m, p, &features),
             "url": m.url(&m.target_path(Target::Pair(p, 0))),
             "levels_used": levels_used(m, features.iter().flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)]).flatten()),
         }),

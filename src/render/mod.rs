@@ -37,7 +37,7 @@ use tera::Tera;
 pub use parts::hash_json;
 use parts::{Ctx, Mode, Part, TValue};
 pub use templates::embedded_path;
-pub use values::{display_date, level_icon, level_label, shared_context, summary};
+pub use values::{display_date, display_month, shared_context, summary};
 
 use crate::diagnostics::Diagnostic;
 use crate::highlight::Highlighter;

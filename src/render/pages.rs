@@ -258,6 +258,7 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
             "repository": front.repository,
             "license": front.license,
             "first_release": front.first_release,
+            "version": front.version,
             "statement_count": subject.statements.len(),
             "pairs": pairs,
             "levels_used": levels_used(m, subject.statements.iter().copied()),
@@ -276,26 +277,33 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
     )
 }
 
-/// How many of `features` subject `s` has at each level, in legend order.
+/// How many of `features` subject `s` has at each level, in legend order (text values
+/// last), each with the level's word, icon and badge class so that a count never rests on
+/// colour alone.
 fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -> Value {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts = vec![0usize; m.levels.len() + 1];
     for &f in features {
-        let key = match m.verdict(s, f).map(|st| m.statements[st].level) {
-            Some(Some(l)) => l.as_str(),
-            Some(None) => "text",
-            None => continue,
-        };
-        match counts.iter_mut().find(|(k, _)| k == key) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((key.to_string(), 1)),
+        match m.verdict(s, f).map(|st| m.statements[st].level) {
+            Some(Some(l)) => counts[l.index()] += 1,
+            Some(None) => counts[m.levels.len()] += 1,
+            None => {}
         }
     }
-    json!(
-        counts
-            .into_iter()
-            .map(|(level, count)| json!({ "level": level, "count": count }))
-            .collect::<Vec<_>>()
-    )
+    let text = counts[m.levels.len()];
+    let mut out: Vec<Value> = m
+        .levels
+        .iter()
+        .filter(|(l, _)| counts[l.index()] > 0)
+        .map(|(l, _)| {
+            let mut v = super::values::level_ref(m, l);
+            v["count"] = json!(counts[l.index()]);
+            v
+        })
+        .collect();
+    if text > 0 {
+        out.push(json!({ "level": "text", "badge": "text", "label": "Text value", "icon": "•", "count": text }));
+    }
+    Value::Array(out)
 }
 
 /// One row per feature: the subject's verdict and every statement about it.

@@ -13,67 +13,70 @@ use crate::content::SourceKind;
 use crate::markdown;
 use crate::model::{GroupId, Level, Model, PageId, StatementId, SubjectId, Target};
 
-/// One cell: level (with its word and icon), value, note, link, since, and where it was
-/// said. `None` is "not stated".
+/// One cell: level (with its word, icon and badge class), value, note, link, versions, its
+/// "as of" date, and where it was said (with a link to the line in the repository when the
+/// site has one). `None` is "not stated".
 pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
     let Some(st) = st else {
         return json!({
-            "stated": false, "level": "none", "label": "Not stated", "icon": "–",
-            "value": null, "note": null, "link": null, "since": null, "source": null,
+            "stated": false, "level": "none", "badge": "none", "label": "Not stated", "icon": "–",
+            "value": null, "note": null, "link": null, "since": null, "until": null,
+            "as_of": null, "verified_version": null, "source": null,
         });
     };
     let s = &m.statements[st];
-    let (level, label, icon) = match (s.level, &s.value) {
-        (Some(l), _) => (l.as_str(), level_label(l), level_icon(l)),
-        (None, Some(_)) => ("text", "", "•"),
-        (None, None) => ("text", "", "•"),
+    let (level, badge, label, icon) = match s.level {
+        Some(l) => {
+            let d = m.levels.def(l);
+            (
+                d.name.as_str(),
+                d.badge.as_str(),
+                d.label.as_str(),
+                d.symbol.as_str(),
+            )
+        }
+        None => ("text", "text", "", "•"),
     };
     let source = if with_source {
         let page = &m.pages[s.page];
-        json!({ "title": page.title, "url": m.url(&page.path), "line": s.line, "file": page.source.file.to_string_lossy().replace('\\', "/") })
+        let file = page.source.file.to_string_lossy().replace('\\', "/");
+        let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, s.line));
+        json!({ "title": page.title, "url": m.url(&page.path), "line": s.line, "file": file, "repo_url": repo_url })
     } else {
         Value::Null
     };
+    let as_of = s.as_of.as_ref().map(|a| {
+        json!({
+            "date": a.date.ymd, "display": display_month(&a.date.ymd),
+            "from": a.from, "describe": a.from.describe(),
+        })
+    });
     json!({
-        "stated": true, "level": level, "label": label, "icon": icon,
-        "value": s.value, "note": s.note, "link": s.link, "since": s.since, "source": source,
+        "stated": true, "level": level, "badge": badge, "label": label, "icon": icon,
+        "value": s.value, "note": s.note, "link": s.link, "since": s.since, "until": s.until,
+        "as_of": as_of, "verified_version": s.verified_version, "source": source,
     })
 }
 
-pub fn level_label(l: Level) -> &'static str {
-    match l {
-        Level::Yes => "Yes",
-        Level::Partial => "Partial",
-        Level::Plugin => "Plugin",
-        Level::No => "No",
-        Level::Unknown => "Unknown",
-    }
+/// A level as legends and counts show it: `{level, badge, label, icon}`.
+pub fn level_ref(m: &Model, l: Level) -> Value {
+    let d = m.levels.def(l);
+    json!({ "level": d.name, "badge": d.badge, "label": d.label, "icon": d.symbol })
 }
 
-pub fn level_icon(l: Level) -> &'static str {
-    match l {
-        Level::Yes => "✓",
-        Level::Partial => "◐",
-        Level::Plugin => "+",
-        Level::No => "✗",
-        Level::Unknown => "?",
-    }
-}
-
-/// The levels that occur, in legend order, each with word and icon.
+/// The levels that occur, in legend order, each with word, icon and badge class.
 pub fn levels_used(m: &Model, statements: impl Iterator<Item = StatementId>) -> Value {
-    let mut used = [false; 5];
+    let mut used = vec![false; m.levels.len()];
     for st in statements {
         if let Some(l) = m.statements[st].level {
-            used[Level::ALL.iter().position(|x| *x == l).unwrap_or(4)] = true;
+            used[l.index()] = true;
         }
     }
     Value::Array(
-        Level::ALL
+        m.levels
             .iter()
-            .zip(used)
-            .filter(|(_, u)| *u)
-            .map(|(l, _)| json!({ "level": l.as_str(), "label": level_label(*l), "icon": level_icon(*l) }))
+            .filter(|(l, _)| used[l.index()])
+            .map(|(l, _)| level_ref(m, l))
             .collect(),
     )
 }
@@ -261,35 +264,30 @@ pub fn breadcrumbs(m: &Model, p: PageId) -> Value {
     json!(chain)
 }
 
+/// Where to edit page `p` in the site's repository, if it has one.
 pub fn edit_url(m: &Model, p: PageId) -> Value {
-    let Some(repo) = &m.config.repository else {
-        return Value::Null;
-    };
     let file = m.pages[p].source.file.to_string_lossy().replace('\\', "/");
-    json!(format!(
-        "{}/edit/{}/{}",
-        repo.trim_end_matches('/'),
-        m.config.edit_branch,
-        file
-    ))
+    json!(m.edit_links.as_ref().map(|e| e.page(&file)))
 }
+
+/// Month names, for dates readers see.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `2026-09-14` → `14 September 2026`.
 pub fn display_date(ymd: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let mut parts = ymd.split('-');
     let (Some(y), Some(mo), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return ymd.to_string();
@@ -301,6 +299,22 @@ pub fn display_date(ymd: &str) -> String {
     match (month, d.parse::<u32>()) {
         (Some(mo), Ok(d)) => format!("{d} {mo} {y}"),
         _ => ymd.to_string(),
+    }
+}
+
+/// `2026-05-14` → `May 2026`: how an "as of" date is shown.
+pub fn display_month(ymd: &str) -> String {
+    let mut parts = ymd.split('-');
+    let (Some(y), Some(mo)) = (parts.next(), parts.next()) else {
+        return ymd.to_string();
+    };
+    match mo
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| MONTHS.get(i.wrapping_sub(1)))
+    {
+        Some(mo) => format!("{mo} {y}"),
+        None => ymd.to_string(),
     }
 }
 
@@ -329,6 +343,15 @@ pub fn site_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
         "pair_count": m.pairs.len(),
         "article_count": m.pages.iter().filter(|p| p.kind == SourceKind::Article).count(),
         "groups": m.groups.iter().map(|g| &g.name).collect::<Vec<_>>(),
+        "levels": m.levels.iter().map(|(l, d)| {
+            let mut v = level_ref(m, l);
+            v["colour"] = json!(d.colour);
+            v["support"] = json!(d.support);
+            v
+        }).collect::<Vec<_>>(),
+        // The order tables sort levels in, for site.js; only when the site declares its own
+        // levels (the script knows the built-in order).
+        "level_order": m.levels.is_declared().then(|| m.levels.sort_order().join(" ")),
         "assets": assets.iter().map(|(k, v)| (k.clone(), m.url(&format!("/{v}")))).collect::<BTreeMap<_, _>>(),
     })
 }
@@ -340,7 +363,9 @@ pub fn config_context(m: &Model) -> Value {
         "description": c.description,
         "base_url": c.base_url,
         "language": c.language,
-        "repository": c.repository,
+        "repository": c.repo_url,
+        "repo_url": c.repo_url,
+        "repo_branch": c.repo_branch,
         "extra": c.extra,
     })
 }

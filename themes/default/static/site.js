@@ -81,12 +81,71 @@
     if (window.ResizeObserver) new ResizeObserver(layout).observe(group);
   });
 
-  /* ---- sortable tables: a button in each header cell; rows sort within their tbody ---- */
-  var RANK = { yes: 0, partial: 1, plugin: 2, text: 3, unknown: 4, no: 5, none: 6 };
+  /* ---- sortable tables: a button in each header cell; rows sort within their tbody ----
+     A cell with a level sorts by the site's order of levels (on <body data-level-order> when
+     the site declares its own), then by its value, then since/until. Values compare part by
+     part: numbers as numbers, scaled by their unit (500 KB before 5 MB, 1,200 req/s after
+     900 req/s), versions number by number (v3.2; since/until always: 10.2 after 9.1), text
+     as text. */
+  var ORDER = (document.body.getAttribute("data-level-order") || "yes partial plugin text unknown n/a no none").split(" ");
+  var SCALE = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15, ki: 1024, mi: 1048576, gi: 1073741824, ti: 1099511627776 };
+  var TIME = { ns: 1e-9, "µs": 1e-6, us: 1e-6, ms: 1e-3, s: 1, sec: 1, min: 60, h: 3600, d: 86400 };
+  var parts = function (text, versions) {
+    var out = [], re = /\d+(?:,\d{3})*(?:\.\d+)*/g, m, at = 0;
+    text = text.trim().toLowerCase();
+    while ((m = re.exec(text))) {
+      var before = text.slice(at, m.index), v = /(^|[^a-z])v$/.test(before);
+      if (v) before = before.slice(0, -1);
+      if (before.trim()) out.push(before.trim());
+      var nums = m[0].replace(/,/g, "").split("."), n, u = "";
+      var unit = /^\s*([a-zµ]+(?:\/[a-z]+)?)/.exec(text.slice(re.lastIndex)) || ["", ""];
+      if (versions || v || nums.length > 2) n = nums.map(Number);
+      else {
+        n = [parseFloat(nums.join("."))];
+        u = unit[1];
+        var p = /^([kmgtp])(i?)(b|bits?|bps|hz|bytes?)(\/s)?$/.exec(u);
+        if (TIME[u]) { n[0] *= TIME[u]; u = "s"; }
+        else if (p) { n[0] *= SCALE[p[1] + p[2]]; u = p[3] + (p[4] || ""); }
+        if (u) re.lastIndex += unit[0].length;
+      }
+      out.push({ n: n, u: u });
+      at = re.lastIndex;
+    }
+    if (text.slice(at).trim()) out.push(text.slice(at).trim());
+    return out;
+  };
+  var cmpNum = function (x, y) {
+    if (x.u !== y.u && x.u && y.u) return x.u < y.u ? -1 : 1;
+    for (var i = 0; i < Math.max(x.n.length, y.n.length); i++) {
+      var d = (x.n[i] || 0) - (y.n[i] || 0);
+      if (d) return d < 0 ? -1 : 1;
+    }
+    return 0;
+  };
+  var cmpParts = function (a, b) {
+    for (var i = 0; i < Math.min(a.length, b.length); i++) {
+      var xs = typeof a[i] === "string", ys = typeof b[i] === "string";
+      var c = xs !== ys ? (xs ? 1 : -1) : xs ? (a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0) : cmpNum(a[i], b[i]);
+      if (c) return c;
+    }
+    return a.length - b.length;
+  };
+  var text = function (el, sel, drop) { var e = el.querySelector(sel); return e ? e.textContent.replace(drop, "") : ""; };
   var keyOf = function (cell, byLevel) {
-    if (!cell) return "";
-    var lvl = cell.getAttribute("data-level");
-    return byLevel && lvl != null ? (RANK[lvl] != null ? RANK[lvl] : 3) + " " + cell.textContent.trim().toLowerCase() : cell.textContent.trim().toLowerCase();
+    if (!cell) return { r: 0, v: [], s: [], u: [] };
+    var lvl = cell.getAttribute("data-level"), c = cell.querySelector(".cell");
+    var r = byLevel && lvl != null ? ORDER.indexOf(lvl) : 0;
+    if (r < 0) r = ORDER.indexOf("text");
+    if (!c) return { r: r, v: parts(cell.textContent), s: [], u: [] };
+    return {
+      r: r,
+      v: parts(text(c, ".cell-value", "") || text(c, ".cell-note", "")),
+      s: parts(text(c, ".cell-since", /^\s*since/), true),
+      u: parts(text(c, ".cell-until", /^\s*removed in/), true)
+    };
+  };
+  var compare = function (a, b) {
+    return a.r - b.r || cmpParts(a.v, b.v) || cmpParts(a.s, b.s) || cmpParts(a.u, b.u);
   };
   $$("table[data-sortable]").forEach(function (table) {
     var heads = $$("thead th", table);
@@ -113,8 +172,8 @@
           var rows = $$("tr", body).filter(function (r) { return !r.classList.contains("group"); });
           rows.forEach(function (r, i) { if (!r.hasAttribute("data-order")) r.setAttribute("data-order", i); });
           rows.sort(function (a, b) {
-            var ka = keyOf(a.children[col], col > 0), kb = keyOf(b.children[col], col > 0);
-            return ka < kb ? -sign : ka > kb ? sign : a.getAttribute("data-order") - b.getAttribute("data-order");
+            var c = compare(keyOf(a.children[col], col > 0), keyOf(b.children[col], col > 0));
+            return c ? c * sign : a.getAttribute("data-order") - b.getAttribute("data-order");
           });
           rows.forEach(function (r) { body.appendChild(r); });
         });
