@@ -220,6 +220,13 @@ fn stylesheet_changes_are_swapped_not_reloaded() {
     let new = renamed[1].as_str().unwrap();
     assert!(new.starts_with("/extra.") && new.ends_with(".css"), "{new}");
     assert_eq!(server.get(new).text(), "body { color: blue }");
+    // A page served just before the edit still loads the stylesheet it names (and is then
+    // swapped to the new one); the old name is served, not listed.
+    let old = renamed[0].as_str().unwrap();
+    let r = server.get(old);
+    assert_eq!(r.status, 200, "{old}");
+    assert_eq!(r.text(), "body { color: red }");
+    assert!(!server.paths().iter().any(|p| format!("/{p}") == old));
 }
 
 #[test]

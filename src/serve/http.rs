@@ -229,6 +229,9 @@ fn answer(shared: &Shared, request: &Request) -> Reply {
     if let Some(entry) = snapshot.files.get(&key) {
         return entry_response(shared, request, (&key, entry), published.version, 200);
     }
+    if let Some((_, entry)) = published.retired.iter().rev().find(|(p, _)| *p == key) {
+        return entry_response(shared, request, (&key, entry), published.version, 200);
+    }
     if !key.ends_with('/') && snapshot.files.contains_key(&format!("{key}/index.html")) {
         let path = url.split(['?', '#']).next().unwrap_or(url);
         let query = url.find('?').map_or("", |i| &url[i..]);

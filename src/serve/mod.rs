@@ -65,6 +65,8 @@ pub struct Published {
     pub errors: Vec<DiagView>,
     /// What changed in which version, for pages that missed some events.
     pub history: Arc<history::History>,
+    /// Fingerprinted files renamed by recent rebuilds ([`snapshot::retire`]), still served.
+    pub retired: Arc<Vec<(String, snapshot::Entry)>>,
 }
 
 /// State shared by workers, the rebuild loop and the event hub.
@@ -183,6 +185,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         snapshot: outcome.snapshot,
         errors,
         history: Arc::default(),
+        retired: Arc::default(),
     });
 
     let server = Arc::new(server);
@@ -289,6 +292,7 @@ fn rebuild_loop(
                     version: old.version,
                     errors,
                     history: old.history.clone(),
+                    retired: old.retired.clone(),
                 });
                 shared.hub.send(&event);
                 continue;
@@ -310,6 +314,7 @@ fn rebuild_loop(
                     version: old.version,
                     errors,
                     history: old.history.clone(),
+                    retired: old.retired.clone(),
                 });
                 shared.hub.send(&event);
             }
@@ -322,6 +327,10 @@ fn rebuild_loop(
                         ..Default::default()
                     },
                 };
+                let retired = match &old.snapshot {
+                    Some(o) => Arc::new(snapshot::retire(&old.retired, o, &new)),
+                    None => old.retired.clone(),
+                };
                 let pages = new.pages;
                 let version = old.version + 1;
                 shared.publish(Published {
@@ -329,6 +338,7 @@ fn rebuild_loop(
                     version,
                     errors: Vec::new(),
                     history: Arc::new(old.history.with(version, &change)),
+                    retired,
                 });
                 let ms = saved_at.elapsed().as_millis();
                 if std::env::var_os("VERSUS_SERVE_TIMINGS").is_some() {
