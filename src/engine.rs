@@ -24,7 +24,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
 use crate::model::{Model, ModelOptions, Target};
-use crate::outputs::{self, AssetNames, File};
+use crate::outputs::{self, AssetNames, File, Origin};
 use crate::pipeline::BuildOptions;
 use crate::render::Renderer;
 use crate::theme::Theme;
@@ -319,6 +319,56 @@ impl<'s> Engine<'s> {
             .par_iter()
             .map(|&t| self.renderer.digest(t))
             .collect()
+    }
+
+    /// Makes every generated file and writes it, then the static files, through `emit`, one
+    /// file at a time (a big comparison's exports are never all in memory): the same files
+    /// as [`Engine::files`] for [`outputs::generate`]'s, by the same precedence. Returns how
+    /// many files were written, and the generators' diagnostics.
+    pub fn emit_files(
+        &self,
+        kept: &mut outputs::Kept,
+        emit: Emit,
+    ) -> Result<(usize, Vec<Diagnostic>)> {
+        let minify = self.site.model.config.build.minify;
+        let m = &self.site.model;
+        let pages: HashSet<String> = self
+            .site
+            .targets()
+            .into_iter()
+            .map(|t| output_path(&m.target_path(t)))
+            .collect();
+        let site_files: HashSet<&str> = self
+            .site
+            .statics
+            .iter()
+            .filter(|f| f.origin == Origin::Site)
+            .map(|f| f.path.as_str())
+            .collect();
+        let mut generated: HashSet<String> = HashSet::new();
+        let mut failed = None;
+        let diags = outputs::generate_each(m, outputs::Change::All, kept, &mut |path, bytes| {
+            if failed.is_some() || pages.contains(&path) || site_files.contains(path.as_str()) {
+                return;
+            }
+            if let Err(e) = emit(&path, minified(minify, &path, bytes)) {
+                failed = Some(e);
+            }
+            generated.insert(path);
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let (statics, _) = outputs::layer(&self.site.statics, pages.iter().map(String::as_str));
+        let mut written = generated.len();
+        for f in statics {
+            if f.origin == Origin::Theme && generated.contains(&f.path) {
+                continue;
+            }
+            emit(&f.path, minified(minify, &f.path, f.bytes.clone()))?;
+            written += 1;
+        }
+        Ok((written, diags))
     }
 
     /// The non-page files: statics and generated files that win their path (never over a

@@ -13,7 +13,7 @@ use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::engine::{CodeCache, Emit, Engine, Site};
 use crate::error::{Error, Result};
 use crate::output::Staging;
-use crate::outputs::{self, Change, Kept};
+use crate::outputs::Kept;
 
 pub use crate::engine::Progress;
 
@@ -88,15 +88,11 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
     }
     let targets = site.targets();
     diags.extend(engine.render(&targets, emit, progress)?);
-    let (generated, d) = outputs::generate(&site.model, Change::All, &mut kept);
+    let (files, d) = engine.emit_files(&mut kept, emit)?;
     diags.extend(d);
-    let files = engine.files(&generated);
-    for (path, bytes) in &files {
-        emit(path, bytes.to_vec())?;
-    }
     Ok(Rendered {
         pages: targets.len(),
-        files: files.len(),
+        files,
         kept,
         diagnostics: diags,
     })

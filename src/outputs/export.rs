@@ -37,10 +37,15 @@ pub fn subject_path(m: &Model, s: SubjectId) -> String {
     format!("/export/subjects/{seg}.json")
 }
 
-/// Every export file.
-pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
+/// Every export file, each handed to `out` as it is made (together they are as big as the
+/// comparison).
+pub fn files(m: &Model, out: super::Sink) {
     let verdicts = verdict_flags(m);
-    let statement = |st: StatementId| statement_record(m, st, verdicts[st]);
+    let statements = |ids: Vec<StatementId>| Statements {
+        m,
+        verdicts: &verdicts,
+        ids,
+    };
     let all = Comparison {
         version: VERSION,
         title: &m.config.title,
@@ -75,12 +80,11 @@ pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
         features: (0..m.features.len())
             .map(|f| feature_record(m, f))
             .collect(),
-        statements: (0..m.statements.len()).map(statement).collect(),
+        statements: statements((0..m.statements.len()).collect()),
     };
-    let mut files = vec![
-        (path(JSON_PATH), to_json(&all)),
-        (path(CSV_PATH), matrix_csv(m)),
-    ];
+    out(path(JSON_PATH), to_json(&all));
+    drop(all);
+    out(path(CSV_PATH), matrix_csv(m));
     for s in 0..m.subjects.len() {
         let mut features: Vec<FeatureId> = m.subjects[s]
             .statements
@@ -93,15 +97,10 @@ pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
             version: VERSION,
             subject: subject_record(m, s),
             features: features.into_iter().map(|f| feature_record(m, f)).collect(),
-            statements: m.subjects[s]
-                .statements
-                .iter()
-                .map(|&st| statement(st))
-                .collect(),
+            statements: statements(m.subjects[s].statements.clone()),
         };
-        files.push((path(&subject_path(m, s)), to_json(&one)));
+        out(path(&subject_path(m, s)), to_json(&one));
     }
-    files
 }
 
 /// An output path from a site path.
@@ -122,7 +121,7 @@ struct Comparison<'a> {
     groups: Vec<GroupRecord<'a>>,
     subjects: Vec<SubjectRecord<'a>>,
     features: Vec<FeatureRecord<'a>>,
-    statements: Vec<StatementRecord<'a>>,
+    statements: Statements<'a>,
 }
 
 #[derive(Serialize)]
@@ -130,7 +129,24 @@ struct SubjectFile<'a> {
     version: u32,
     subject: SubjectRecord<'a>,
     features: Vec<FeatureRecord<'a>>,
-    statements: Vec<StatementRecord<'a>>,
+    statements: Statements<'a>,
+}
+
+/// Statements serialized one record at a time, never all held as records.
+struct Statements<'a> {
+    m: &'a Model,
+    verdicts: &'a [bool],
+    ids: Vec<StatementId>,
+}
+
+impl Serialize for Statements<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.ids
+                .iter()
+                .map(|&st| statement_record(self.m, st, self.verdicts[st])),
+        )
+    }
 }
 
 #[derive(Serialize)]

@@ -92,12 +92,16 @@ pub enum Change<'a> {
 /// Files as generators make them: output path → bytes.
 pub type Made = Vec<(String, Vec<u8>)>;
 
+/// Where a generator hands each file as soon as it is made (output path, bytes), so that a
+/// build writes a big site's exports one file at a time instead of holding them all.
+pub type Sink<'a> = &'a mut dyn FnMut(String, Vec<u8>);
+
 /// A generator of files, with what they are made from.
 pub struct Generator {
     pub name: &'static str,
     pub deps: Deps,
-    /// Every file it makes.
-    pub make: fn(&Model, &mut Kept) -> (Made, Vec<Diagnostic>),
+    /// Every file it makes, each handed to the sink.
+    pub make: fn(&Model, &mut Kept, Sink) -> Vec<Diagnostic>,
     /// After [`Change::Text`]: the files that can differ (e.g. only feeds listing the
     /// pages). Generators without `text` in their deps are not asked.
     pub remake_for_text: fn(&Model, &[PageId], &mut Kept) -> Made,
@@ -118,7 +122,7 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, kept| (search::files(m, &mut kept.search), Vec::new()),
+        make: |m, kept, out| each(search::files(m, &mut kept.search), out),
         remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut kept.search),
     },
     Generator {
@@ -127,7 +131,7 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _| (compare::files(m), Vec::new()),
+        make: |m, _, out| each(compare::files(m), out),
         remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {
@@ -136,7 +140,10 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _| (export::files(m), Vec::new()),
+        make: |m, _, out| {
+            export::files(m, out);
+            Vec::new()
+        },
         remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {
@@ -145,7 +152,7 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _| (sitemap::files(m), Vec::new()),
+        make: |m, _, out| each(sitemap::files(m), out),
         remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {
@@ -154,7 +161,7 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, _| (feeds::files(m), Vec::new()),
+        make: |m, _, out| each(feeds::files(m), out),
         remake_for_text: |m, pages, _| feeds::feeds_listing(m, pages),
     },
     Generator {
@@ -163,30 +170,44 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _| redirects::files(m),
+        make: |m, _, out| {
+            let (made, diags) = redirects::files(m);
+            each(made, out);
+            diags
+        },
         remake_for_text: |_, _, _| Vec::new(),
     },
 ];
+
+/// Hands each of `made` to the sink: for generators that make their files together.
+fn each(made: Made, out: Sink) -> Vec<Diagnostic> {
+    for (path, bytes) in made {
+        out(path, bytes);
+    }
+    Vec::new()
+}
 
 /// The generated files `change` can affect (all of them for [`Change::All`]), as
 /// [`Origin::Generated`] files, with problems found (e.g. in `aliases`).
 pub fn generate(model: &Model, change: Change, kept: &mut Kept) -> (Vec<File>, Vec<Diagnostic>) {
     let mut files = Vec::new();
+    let diags = generate_each(model, change, kept, &mut |path, bytes| {
+        files.push(File::new(&path, bytes, Origin::Generated));
+    });
+    (files, diags)
+}
+
+/// [`generate`], handing each file to `out` as soon as it is made.
+pub fn generate_each(model: &Model, change: Change, kept: &mut Kept, out: Sink) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for g in GENERATORS {
-        let made = match change {
-            Change::All => {
-                let (f, d) = (g.make)(model, kept);
-                diags.extend(d);
-                f
+        match change {
+            Change::All => diags.extend((g.make)(model, kept, out)),
+            Change::Text(pages) if g.deps.text => {
+                each((g.remake_for_text)(model, pages, kept), out);
             }
-            Change::Text(pages) if g.deps.text => (g.remake_for_text)(model, pages, kept),
-            Change::Text(_) => Vec::new(),
-        };
-        files.extend(
-            made.into_iter()
-                .map(|(path, bytes)| File::new(&path, bytes, Origin::Generated)),
-        );
+            Change::Text(_) => {}
+        }
     }
     if matches!(change, Change::All) && model.config.build.minify && !cfg!(feature = "minify") {
         diags.push(
@@ -195,7 +216,7 @@ pub fn generate(model: &Model, change: Change, kept: &mut Kept) -> (Vec<File>, V
                 .with_help("install versus with its default features to minify HTML, CSS and JS"),
         );
     }
-    (files, diags)
+    diags
 }
 
 /// The winner at every path among `files` and the rendered pages at `page_paths`: the
