@@ -238,6 +238,9 @@ pub struct Model {
     /// Links into the site's repository (`repo_url`), if it has one.
     pub edit_links: Option<EditLinks>,
     pub statements: Vec<Statement>,
+    /// For each feature, the statement that stands for each subject stated on it, sorted by
+    /// subject (see `verdicts`): pages ask for verdicts millions of times on a wide site.
+    verdicts: Vec<Vec<(SubjectId, StatementId)>>,
     pub tags: Vec<Tag>,
     pub pairs: Vec<Pair>,
     /// Data files, in walk order.
@@ -277,6 +280,7 @@ impl Model {
             levels: LevelSet::default(),
             edit_links,
             statements: Vec::new(),
+            verdicts: Vec::new(),
             tags: Vec::new(),
             pairs: Vec::new(),
             data: Vec::new(),
@@ -314,6 +318,7 @@ impl Model {
             .collect();
         m.collect_subjects_and_statements(&mut diags);
         m.collect_data_statements(content.data, &mut diags);
+        m.index_verdicts();
         m.date_statements(opts.line_dates.as_deref());
         m.find_conflicts(&mut diags);
         m.collect_tags();

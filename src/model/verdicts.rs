@@ -4,6 +4,8 @@
 //!
 //! Not here: reading statements (`statements`), showing them (`crate::render`).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::{FeatureId, Level, Model, PairId, Said, StatementId, SubjectId};
@@ -56,18 +58,43 @@ impl Model {
     /// comparison (often generated from the source of truth), and an article is one page's
     /// view, written at one time.
     pub fn verdict(&self, s: SubjectId, f: FeatureId) -> Option<StatementId> {
-        let own = Said::Page(self.subjects[s].page);
-        let mut data = None;
-        let mut first = None;
-        for st in self.statements_about(s, f) {
-            match self.statements[st].said {
-                said if said == own => return Some(st),
-                Said::Data(_) if data.is_none() => data = Some(st),
-                _ if first.is_none() => first = Some(st),
-                _ => {}
-            }
-        }
-        data.or(first)
+        let by_subject = self.verdicts.get(f)?;
+        by_subject
+            .binary_search_by_key(&s, |&(subject, _)| subject)
+            .ok()
+            .map(|i| by_subject[i].1)
+    }
+
+    /// Finds every verdict once, by the rule of [`Model::verdict`], once all statements are
+    /// read.
+    pub(super) fn index_verdicts(&mut self) {
+        // Lower is stronger; among equals the first statement stands.
+        let rank = |st: &super::Statement, own: Said| match st.said {
+            said if said == own => 0,
+            Said::Data(_) => 1,
+            Said::Page(_) => 2,
+        };
+        self.verdicts = self
+            .features
+            .iter()
+            .map(|feature| {
+                let mut best: HashMap<SubjectId, (u8, StatementId)> = HashMap::new();
+                for &st in &feature.statements {
+                    let s = self.statements[st].subject;
+                    let r = rank(&self.statements[st], Said::Page(self.subjects[s].page));
+                    match best.get(&s) {
+                        Some(&(old, _)) if old <= r => {}
+                        _ => {
+                            best.insert(s, (r, st));
+                        }
+                    }
+                }
+                let mut by_subject: Vec<(SubjectId, StatementId)> =
+                    best.into_iter().map(|(s, (_, st))| (s, st)).collect();
+                by_subject.sort_unstable();
+                by_subject
+            })
+            .collect();
     }
 
     /// What a matrix cell shows of a verdict: the level, else the text value.
