@@ -22,6 +22,7 @@ use crate::content::{self, Content, LineDates};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
+use crate::i18n::Strings;
 use crate::model::{Model, ModelOptions, Target};
 use crate::outputs::{self, AssetNames, File};
 use crate::pipeline::BuildOptions;
@@ -96,6 +97,9 @@ impl Site {
         diags.extend(d);
         let (theme, d) = Theme::load(root, &config.theme);
         diags.extend(d);
+        let (strings, d) = Strings::load(&config.language, &theme.i18n);
+        diags.extend(d);
+        let strings = Arc::new(strings);
         let (highlighter, highlight_options) = highlighter(root, &config, previous, &mut diags);
         let streaming = code == CodeCache::Disk && config.highlight.cache && {
             let path = crate::pipeline::highlight_cache_path(root);
@@ -129,6 +133,7 @@ impl Site {
         let model_options = ModelOptions {
             drafts,
             line_dates: line_dates.clone(),
+            strings,
         };
         let ((model, d), ()) = rayon::join(
             || Model::build(config, content, model_options),
@@ -161,6 +166,7 @@ impl Site {
         let options = ModelOptions {
             drafts,
             line_dates: self.line_dates.clone(),
+            strings: Arc::clone(&self.model.strings),
         };
         let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
         let mut site = Site {

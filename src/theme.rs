@@ -3,7 +3,10 @@
 //! binary (so a folder with only `content/` builds, and a custom theme may leave out any
 //! template it does not change).
 //!
-//! This module only finds and reads files; [`crate::render`] parses the templates.
+//! Translation tables (`i18n/<lang>.toml`) come in the same three layers.
+//!
+//! This module only finds and reads files; [`crate::render`] parses the templates and
+//! [`crate::i18n`] the translation tables.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,6 +85,23 @@ pub struct Theme {
     templates: BTreeMap<String, (PathBuf, String)>,
     /// Output-relative path → file.
     pub statics: BTreeMap<String, StaticFile>,
+    /// Translation tables, in layer order (built in, theme, site): later ones override.
+    pub i18n: Vec<crate::i18n::TableFile>,
+}
+
+/// The default theme's translation tables, built into the binary.
+pub fn embedded_i18n() -> Vec<crate::i18n::TableFile> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(rel, bytes)| {
+            let name = rel.strip_prefix("i18n/")?.strip_suffix(".toml")?;
+            Some(crate::i18n::TableFile {
+                lang: name.to_string(),
+                file: Path::new("<built-in theme>").join(rel),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            })
+        })
+        .collect()
 }
 
 impl Theme {
@@ -108,10 +128,13 @@ impl Theme {
                 );
             }
         }
+        theme.i18n = embedded_i18n();
         let theme_dir = root.join("themes").join(name);
         if theme_dir.is_dir() {
             theme.add_dir(root, &theme_dir.join("templates"), true, true, &mut diags);
             theme.add_dir(root, &theme_dir.join("static"), false, true, &mut diags);
+            let tables = crate::i18n::read_dir(root, &theme_dir.join("i18n"), &mut diags);
+            theme.i18n.extend(tables);
         } else if name != "default" {
             diags.push(
                 Diagnostic::error(format!(
@@ -123,6 +146,8 @@ impl Theme {
         }
         theme.add_dir(root, &root.join("templates"), true, false, &mut diags);
         theme.add_dir(root, &root.join("static"), false, false, &mut diags);
+        let tables = crate::i18n::read_dir(root, &root.join("i18n"), &mut diags);
+        theme.i18n.extend(tables);
         (theme, diags)
     }
 

@@ -54,6 +54,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Date, LineDates, Source, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::edit_links::EditLinks;
+use crate::i18n::Strings;
 use crate::markdown::{self, Outline};
 use crate::urls::{encode_uri_path, origin_of, prefix_url};
 
@@ -220,6 +221,8 @@ pub struct Model {
     /// Subjects by number of statements, most first: the columns a matrix shows when it
     /// cannot show them all.
     pub top_subjects: Vec<SubjectId>,
+    /// The interface strings of the site's language: generated titles, level labels, dates.
+    pub strings: Arc<Strings>,
     page_by_rel: HashMap<String, PageId>,
     subject_by_id: HashMap<String, SubjectId>,
     feature_by_key: HashMap<String, FeatureId>,
@@ -232,6 +235,8 @@ pub struct ModelOptions {
     pub drafts: bool,
     /// When each line of each file was last committed (`[trust] git_dates`).
     pub line_dates: Option<Arc<LineDates>>,
+    /// The interface strings of the site's language (built-in English by default).
+    pub strings: Arc<Strings>,
 }
 impl Model {
     /// Builds the model. Always returns one (as complete as the input allows) with every
@@ -255,6 +260,7 @@ impl Model {
             assets: content.assets,
             home: None,
             top_subjects: Vec::new(),
+            strings: Arc::clone(&opts.strings),
             page_by_rel: HashMap::new(),
             subject_by_id: HashMap::new(),
             feature_by_key: HashMap::new(),
@@ -263,6 +269,7 @@ impl Model {
         if let Some(text) = &content.features_toml {
             m.load_catalog(text, &mut diags);
         }
+        m.levels.localise(&m.strings);
         // Pages, with their outlines scanned in parallel.
         let mut sources: Vec<Source> = content
             .sources
@@ -324,6 +331,18 @@ impl Model {
 
     pub fn subject_title(&self, s: SubjectId) -> &str {
         &self.pages[self.subjects[s].page].title
+    }
+
+    /// "Django vs Flask": a pair's title, by the table's `pair_title`.
+    pub fn pair_title(&self, p: PairId) -> String {
+        let pair = &self.pairs[p];
+        self.strings.t(
+            "pair_title",
+            &[
+                ("a", self.subject_title(pair.a)),
+                ("b", self.subject_title(pair.b)),
+            ],
+        )
     }
 }
 
