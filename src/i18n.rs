@@ -238,25 +238,55 @@ impl Strings {
         }
     }
 
-    /// The scripts' strings (the keys starting `js_`, without the prefix) as one JSON
-    /// object, or `None` when every string is the built-in English one: the scripts carry
-    /// those, so an English site's pages stay as they were.
+    /// The scripts' strings as one JSON object: the keys starting `js_` (without the prefix;
+    /// plural forms as `key_one`, `key_other`, …) and the few the templates share with them
+    /// ([`SHARED_WITH_SCRIPTS`]). `None` when every string is the built-in English one: the
+    /// scripts carry those, so an English site's pages stay as they were.
     pub fn script_strings(&self) -> Option<String> {
         if !self.differs_from_builtin {
             return None;
         }
-        let map: BTreeMap<&str, &str> = self
-            .entries
-            .iter()
-            .filter_map(|(k, v)| match v {
-                Entry::Text(s) => k.strip_prefix("js_").map(|k| (k, s.as_str())),
-                _ => None,
-            })
-            .collect();
-        // `</` cannot end the script element it is written into.
-        Some(serde_json::to_string(&map).ok()?.replace("</", "<\\/"))
+        Some(
+            serde_json::to_string(&self.script_map())
+                .ok()?
+                .replace("</", "<\\/"),
+        )
+    }
+
+    /// The scripts' strings ([`Strings::script_strings`]) as a map.
+    pub fn script_map(&self) -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        for (k, v) in &self.entries {
+            let name = match k.strip_prefix("js_") {
+                Some(name) => name,
+                None if SHARED_WITH_SCRIPTS.contains(&k.as_str()) => k.as_str(),
+                None => continue,
+            };
+            match v {
+                Entry::Text(s) => {
+                    map.insert(name.to_string(), s.clone());
+                }
+                Entry::Plural(forms) => {
+                    for (form, s) in forms {
+                        map.insert(format!("{name}_{form}"), s.clone());
+                    }
+                }
+                Entry::List(_) => {}
+            }
+        }
+        map
     }
 }
+
+/// Keys the templates use that the scripts need too (legends and tables they draw).
+pub const SHARED_WITH_SCRIPTS: [&str; 6] = [
+    "legend",
+    "legend_title",
+    "not_stated",
+    "col_feature",
+    "list_separator",
+    "thousands_separator",
+];
 
 /// The built-in English entries, to tell whether a site's strings differ from them.
 fn builtin_english() -> Option<HashMap<String, Entry>> {
@@ -474,6 +504,31 @@ mod tests {
             "X vs Y {c}"
         );
         assert_eq!(fill("{", &[]), "{");
+    }
+
+    /// The English each script carries (for pages without a strings element) is the
+    /// English table's: a string changed in one place only would differ between sites.
+    #[test]
+    fn scripts_carry_the_english_table() {
+        let en = Strings::default().script_map();
+        for (name, bytes) in crate::theme::embedded_statics() {
+            if !name.ends_with(".js") {
+                continue;
+            }
+            let js = String::from_utf8_lossy(bytes);
+            let Some(start) = js.find("})({") else {
+                continue;
+            };
+            let body = &js[start + 4..start + js[start..].find("\n  });").unwrap()];
+            let mut seen = 0;
+            for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let (k, v) = line.split_once(": ").unwrap();
+                let v: String = serde_json::from_str(v.trim_end_matches(',')).unwrap();
+                assert_eq!(en.get(k), Some(&v), "{name}: `{k}`");
+                seen += 1;
+            }
+            assert!(seen > 5, "{name}: no strings found");
+        }
     }
 
     #[test]

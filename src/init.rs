@@ -32,9 +32,15 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Creates the starter site in `dir` (created if missing). Refuses a folder that has anything
-/// in it, hidden files included, so nobody's work is mixed with or replaced by the starter.
-pub fn create(dir: &Path) -> Result<()> {
+/// Creates the starter site in `dir` (created if missing), with `language` (a BCP 47 code such
+/// as `de` or `pt-BR`) in its versus.toml. Refuses a folder that has anything in it, hidden
+/// files included, so nobody's work is mixed with or replaced by the starter.
+pub fn create(dir: &Path, language: &str) -> Result<()> {
+    if !is_language_code(language) {
+        return Err(Error::Refused(format!(
+            "`{language}` is not a language code: use one like `en`, `de` or `pt-BR`"
+        )));
+    }
     if dir.exists() {
         if !dir.is_dir() {
             return Err(Error::Refused(format!(
@@ -52,7 +58,22 @@ pub fn create(dir: &Path) -> Result<()> {
         }
     }
     for (rel, text) in FILES {
+        let text = if *rel == "versus.toml" {
+            text.replace("language = \"en\"", &format!("language = \"{language}\""))
+        } else {
+            text.to_string()
+        };
         crate::output::write_under(dir, rel, text.as_bytes())?;
     }
     Ok(())
+}
+
+/// A language code as `lang` attributes take it: 2–3 letters, then `-` parts of letters and
+/// digits (`en`, `de-CH`, `zh-Hant`).
+fn is_language_code(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }

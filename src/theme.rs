@@ -89,6 +89,13 @@ pub struct Theme {
     pub i18n: Vec<crate::i18n::TableFile>,
 }
 
+/// The default theme's static files, built into the binary: (name under `static/`, bytes).
+pub fn embedded_statics() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(rel, bytes)| Some((rel.strip_prefix("static/")?, *bytes)))
+}
+
 /// The default theme's translation tables, built into the binary.
 pub fn embedded_i18n() -> Vec<crate::i18n::TableFile> {
     embedded::FILES
