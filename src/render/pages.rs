@@ -166,6 +166,7 @@ fn body(ctx: &mut Ctx, p: PageId) -> [Part; 3] {
             subject_label: &label,
             highlighter: ctx.r.highlighter,
             reserved_ids: crate::theme::reserved_ids(page.kind),
+            strings: &m.strings,
         },
     );
     for w in &rendered.warnings {

@@ -16,6 +16,7 @@
     theme_light: "light",
     theme_dark: "dark",
     copy: "Copy",
+    copy_code: "Copy code",
     copied: "Copied",
     sort_by: "Sort by {column}",
     showing: "Showing {shown} of {total} features."
@@ -46,7 +47,10 @@
   if (navigator.clipboard) {
     $$("figure.code .copy").forEach(function (btn) {
       btn.hidden = false;
-      if (!btn.textContent.trim()) btn.textContent = S.copy;
+      // The highlighter writes the English words (its output is cached across builds and
+      // sites): the page's language is applied here.
+      btn.textContent = S.copy;
+      btn.setAttribute("aria-label", S.copy_code);
       btn.addEventListener("click", function () {
         var code = btn.closest("figure").querySelector("pre code") || btn.closest("figure").querySelector("pre");
         var text = code.querySelectorAll(".line").length
