@@ -339,7 +339,18 @@ pub fn assert_same_as_build(site: &super::common::Site, server: &Server) {
     let served = server.paths();
     assert_eq!(served, built, "served and built file sets differ");
     for p in &served {
-        let r = server.get(&format!("/{p}"));
+        // Paths may hold any letter (`features/anonyme-blöcke/`): sent percent-encoded.
+        let target: String = p
+            .bytes()
+            .map(|b| {
+                if b.is_ascii() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let r = server.get(&format!("/{target}"));
         assert_eq!(r.status, 200, "{p}");
         let want = std::fs::read(out_dir.join(p)).unwrap();
         assert!(strip_script(&r.body) == want, "{p} differs from the build");
