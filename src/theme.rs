@@ -42,7 +42,8 @@ pub struct StaticFile {
 }
 
 /// The ids the default theme's templates put around a Markdown body of this kind (base.html,
-/// the header's search box, and the kind's own template), which the body's headings and
+/// with the scripts' strings on a page not in English, the header's search box, and the
+/// kind's own template), which the body's headings and
 /// footnotes must not take (`## Main` gets `main-1`). Per kind, so that an article's
 /// `## Features` keeps `features`, which only the subject template uses. A custom theme's
 /// other ids are not known here; `versus check` reports any duplicate they cause.
@@ -53,6 +54,7 @@ pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
             "main",
             "q",
             "q-results",
+            "versus-strings",
             "page-title",
             "toc-title",
             "feature-table-title",
@@ -63,6 +65,7 @@ pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
             "main",
             "q",
             "q-results",
+            "versus-strings",
             "features",
             "compared-with",
             "articles",
@@ -71,11 +74,12 @@ pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
             "main",
             "q",
             "q-results",
+            "versus-strings",
             "page-title",
             "subjects-title",
             "latest-title",
         ],
-        SourceKind::Section => &["main", "q", "q-results"],
+        SourceKind::Section => &["main", "q", "q-results", "versus-strings"],
     }
 }
 
