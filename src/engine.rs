@@ -112,7 +112,7 @@ impl Site {
         let line_dates = config
             .trust
             .git_dates
-            .then(|| Arc::new(LineDates::read(root, &content.sources)));
+            .then(|| Arc::new(LineDates::read(root, &content.sources, &content.data)));
         if line_dates.is_some() {
             timings.push(("git dates", t.elapsed()));
         }

@@ -50,17 +50,21 @@ fn site_with(article: &str) -> Site {
     ])
 }
 
-/// Output bytes with "line N" source references blanked out.
+/// Output bytes with source references blanked out: "line N" in pages, and the `line` and
+/// `column` of statements in the exported JSON.
 fn without_line_numbers(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_ref();
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
-        rest = rest[i + 5..].trim_start_matches(|c: char| c.is_ascii_digit());
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    for marker in ["line ", "\"line\":", "\"column\":"] {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(marker) {
+            out.push_str(&rest[..i + marker.len()]);
+            rest = rest[i + marker.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        }
+        out.push_str(rest);
+        text = out;
     }
-    out.push_str(rest);
-    out
+    text
 }
 
 /// The `<main>` of a page, as text with whitespace normalised.

@@ -1,6 +1,6 @@
 //! `versus serve` rebuilds incrementally: whichever route a save takes (page text only, a
-//! model rebuild, a full rebuild), the served site equals a fresh `versus build` byte for
-//! byte, and a body-only edit reloads only the edited page.
+//! model rebuild — a data file's edit included —, a full rebuild), the served site equals a
+//! fresh `versus build` byte for byte, and a body-only edit reloads only the edited page.
 
 mod common;
 mod serve_util;
@@ -35,6 +35,10 @@ fn site() -> Site {
             "+++\ntitle = \"Articles\"\n+++\nAll of them.\n",
         ),
         ("content/features.toml", FEATURES),
+        (
+            "content/data/more.csv",
+            "feature,alpha,gamma\nSize,yes: small,no\n",
+        ),
         ("content/subjects/alpha.md", &subject("Alpha", "Alpha is.")),
         ("content/subjects/beta.md", &subject("Beta", "Beta is.")),
         ("content/subjects/gamma.md", &subject("Gamma", "Gamma is.")),
@@ -240,6 +244,24 @@ fn served_site_equals_a_fresh_build_on_every_route() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     step("asset", "model");
+
+    // Data files: a cell edited (shown on the subject, feature and pair pages and in the
+    // exports), a file added beside it and deleted.
+    let data = "content/data/more.csv";
+    site.write(data, "feature,alpha,gamma\nSize,partial: smaller,no\n");
+    step("data cell", "model");
+    assert!(server.get("/subjects/alpha/").text().contains("smaller"));
+    assert!(
+        server
+            .get("/export/comparison.csv")
+            .text()
+            .contains("partial: smaller")
+    );
+    let other = "content/data/other.yaml";
+    site.write(other, "- { subject: beta, feature: Size, support: no }\n");
+    step("data file added", "model");
+    std::fs::remove_file(site.path(other)).unwrap();
+    step("data file deleted", "model");
     site.write(
         "content/articles/draft.md",
         "+++\ntitle = \"Draft\"\ndraft = true\n+++\nNot yet.\n",

@@ -162,6 +162,60 @@ fn as_of_dates_verified_then_the_newest_of_updated_date_and_git() {
     assert_eq!(as_of(&alpha, "f3"), [dated("2024-01-10", "page published")]);
 }
 
+/// A data file's rows are dated by their own commits (no page dates), on the pages and in
+/// the export.
+#[test]
+fn data_file_rows_are_dated_by_their_commits() {
+    if !have_git() {
+        common::skip(
+            "data_file_rows_are_dated_by_their_commits",
+            "git is not installed",
+        );
+        return;
+    }
+    let site = Site::new(&[
+        ("versus.toml", "title = \"T\"\n[trust]\ngit_dates = true\n"),
+        (
+            "content/data/subjects.csv",
+            "id,title\nalpha,Alpha\nbeta,Beta\n",
+        ),
+        (
+            "content/data/matrix.csv",
+            "feature,alpha,beta\nF1,yes,no\nF2,yes,yes\n",
+        ),
+    ]);
+    let root = site.root();
+    git(root, "2025-03-05T12:00:00Z", &["init", "-q"]);
+    git(root, "2025-03-05T12:00:00Z", &["add", "-A"]);
+    git(root, "2025-03-05T12:00:00Z", &["commit", "-q", "-m", "one"]);
+    site.write(
+        "content/data/matrix.csv",
+        "feature,alpha,beta\nF1,yes,no\nF2,partial,yes\n",
+    );
+    git(
+        root,
+        "2025-08-09T12:00:00Z",
+        &["commit", "-q", "-am", "two"],
+    );
+    site.run(&["build", "--strict"]).assert_ok();
+    let alpha = site.html("site/subjects/alpha/index.html");
+    let committed = |d: &str| dated(d, "line last committed");
+    assert_eq!(as_of(&alpha, "f1"), [committed("2025-03-05")]);
+    assert_eq!(as_of(&alpha, "f2"), [committed("2025-08-09")]);
+    let export: serde_json::Value =
+        serde_json::from_str(&site.read("site/export/comparison.json")).unwrap();
+    let f2 = export["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subject"] == "alpha" && s["feature"] == "f2")
+        .unwrap();
+    assert_eq!(
+        f2["as_of"],
+        serde_json::json!({ "date": "2025-08-09", "from": "commit" })
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // versus check --stale
 

@@ -4,7 +4,7 @@
 //! Cells are kept as written (a string, a boolean, a table): reading `"yes: note"` as a level
 //! and a note, and every check against subjects and the catalogue, happens in the model.
 
-use super::front_matter::Positions;
+use super::positions::Positions;
 use super::tree::{Entry, Node, Tree};
 use super::{RawCell, RawRow, SourceKind};
 use crate::diagnostics::Diagnostic;

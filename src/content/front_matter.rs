@@ -14,9 +14,10 @@ use serde_json::Value;
 
 use super::dates::parse_date;
 use super::features::parse_features;
+use super::positions::Positions;
 use super::tree::{self, Entry, Node, Tree};
 use super::{Format, FrontMatter, Located, Source, SourceKind, kind_of};
-use crate::diagnostics::{Diagnostic, LineIndex, line_col};
+use crate::diagnostics::{Diagnostic, line_col};
 
 /// Splits and parses one file. `file` is relative to the root (for messages).
 pub fn parse_source(
@@ -113,43 +114,6 @@ fn split_front_matter(text: &str) -> Split {
         pos = line_end;
     }
     Split::Unterminated { format, delimiter }
-}
-
-/// Turns the parsers' byte offsets into diagnostics' lines and columns in the whole file.
-pub(super) struct Positions<'a> {
-    /// The file's text (at least up to the end of the front matter).
-    text: &'a str,
-    /// Where the parsed front matter starts in `text`: parser offsets count from here.
-    base: usize,
-    lines: LineIndex<'a>,
-}
-
-impl<'a> Positions<'a> {
-    fn new(text: &'a str, base: usize) -> Self {
-        Positions {
-            text,
-            base,
-            lines: LineIndex::new(text),
-        }
-    }
-
-    /// 1-based line and column (in characters) of a parser offset.
-    pub fn line_col(&self, at: usize) -> (usize, usize) {
-        self.lines.line_col(self.base + at)
-    }
-
-    /// Where a string value's text starts: past its opening quote, so that a caret points at
-    /// the word (`"flsk"` → `flsk`).
-    fn inside_quotes(&self, at: usize) -> (usize, usize) {
-        let quoted = matches!(self.text.as_bytes().get(self.base + at), Some(b'"' | b'\''));
-        self.line_col(at + usize::from(quoted))
-    }
-
-    /// `d` placed at a parser offset, with the line it points into.
-    pub fn place(&self, d: Diagnostic, at: usize) -> Diagnostic {
-        let (line, column) = self.line_col(at);
-        d.at(line, column, Some(self.text))
-    }
 }
 
 /// Parses front matter text on its own into the typed keys; positions and diagnostics count

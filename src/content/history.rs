@@ -39,18 +39,23 @@ struct FileDates {
 }
 
 impl LineDates {
-    /// Blames every source with a feature table. Never fails: a file git cannot blame has
-    /// no dates.
-    pub fn read(root: &Path, sources: &[Source]) -> LineDates {
-        let files = sources
-            .par_iter()
+    /// Blames every file that states something: sources with a feature table, and data
+    /// files. Never fails: a file git cannot blame has no dates.
+    pub fn read(root: &Path, sources: &[Source], data: &[super::DataFile]) -> LineDates {
+        let stating: Vec<(&Path, &str)> = sources
+            .iter()
             .filter(|s| !s.front.features.is_empty())
-            .filter_map(|s| {
-                let lines = blame(root, &s.file)?;
+            .map(|s| (s.file.as_path(), s.text.as_str()))
+            .chain(data.iter().map(|d| (d.file.as_path(), d.text.as_str())))
+            .collect();
+        let files = stating
+            .par_iter()
+            .filter_map(|&(file, text)| {
+                let lines = blame(root, file)?;
                 Some((
-                    s.file.clone(),
+                    file.to_path_buf(),
                     FileDates {
-                        text_hash: xxh3_64(s.text.as_bytes()),
+                        text_hash: xxh3_64(text.as_bytes()),
                         lines,
                     },
                 ))
@@ -59,11 +64,11 @@ impl LineDates {
         LineDates { files }
     }
 
-    /// When line `line` (from 1) of `source` was last committed, if its text is still the
-    /// text that was blamed.
-    pub fn of(&self, source: &Source, line: usize) -> Option<&Date> {
-        let f = self.files.get(&source.file)?;
-        if f.text_hash != xxh3_64(source.text.as_bytes()) {
+    /// When line `line` (from 1) of `file` was last committed, if its text is still `text`,
+    /// the text that was blamed.
+    pub fn of(&self, file: &Path, text: &str, line: usize) -> Option<&Date> {
+        let f = self.files.get(file)?;
+        if f.text_hash != xxh3_64(text.as_bytes()) {
             return None;
         }
         f.lines.get(line.checked_sub(1)?)?.as_ref()

@@ -9,7 +9,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Asset, CONTENT_DIR, Content, FEATURES_FILE, Source, parse_source};
+use super::{
+    Asset, CONTENT_DIR, Content, DataFile, DataFormat, FEATURES_FILE, Source, parse_data,
+    parse_source,
+};
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::error::{Error, Result};
 
@@ -24,6 +27,7 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         )));
     }
     let mut md_files = Vec::new();
+    let mut data_files = Vec::new();
     let mut assets = Vec::new();
     let mut features_toml = None;
     let mut diags = Vec::new();
@@ -65,6 +69,8 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
             features_toml = Some(read_text(root, &path, &mut diags)?);
         } else if rel.ends_with(".md") {
             md_files.push((path, rel));
+        } else if let Some(format) = DataFormat::of(&rel) {
+            data_files.push((path, rel, format));
         } else {
             assets.push(Asset { path, rel });
         }
@@ -82,9 +88,14 @@ pub fn load(root: &Path) -> Result<(Content, Vec<Diagnostic>)> {
         sources.extend(s);
         diags.extend(d);
     }
+    let mut data = Vec::with_capacity(data_files.len());
+    for (path, rel, format) in data_files {
+        data.extend(read_data(root, &path, rel, format, &mut diags));
+    }
     Ok((
         Content {
             sources,
+            data,
             assets,
             features_toml,
         },
@@ -98,7 +109,8 @@ pub struct Reloaded {
     /// Markdown files that existed before and still do, with different text (`rel` paths).
     pub modified: Vec<String>,
     /// Markdown files added or removed, assets added, removed or rewritten, `features.toml`
-    /// changed: anything that changes the site's structure, not only a page's text.
+    /// or a data file changed: anything that changes the site's structure, not only a page's
+    /// text.
     pub structural: bool,
 }
 
@@ -168,6 +180,25 @@ pub fn reload(
                 content.features_toml = Some(text);
                 out.structural = true;
             }
+        } else if let Some(format) = DataFormat::of(rel) {
+            let Some(data) = read_data(root, &path, rel.to_string(), format, diags) else {
+                return Err(NeedsFullLoad(format!("cannot read {rel}")));
+            };
+            let key = walk_key(rel);
+            match content
+                .data
+                .binary_search_by(|d| walk_key(&d.rel).cmp(&key))
+            {
+                Ok(i) if content.data[i].text == data.text => {}
+                Ok(i) => {
+                    content.data[i] = data;
+                    out.structural = true;
+                }
+                Err(i) => {
+                    content.data.insert(i, data);
+                    out.structural = true;
+                }
+            }
         } else if rel.ends_with(".md") {
             let Some(mut source) = read_source(root, &path, rel, diags) else {
                 // Unreadable now: leave it to a full load, which reports it the same way.
@@ -217,10 +248,12 @@ pub fn reload(
 fn remove(content: &mut Content, rel: &str) -> bool {
     let prefix = format!("{rel}/");
     let gone = |r: &str| r == rel || r.starts_with(&prefix);
-    let before = content.sources.len() + content.assets.len();
+    let count = |c: &Content| c.sources.len() + c.data.len() + c.assets.len();
+    let before = count(content);
     content.sources.retain(|s| !gone(&s.rel));
+    content.data.retain(|d| !gone(&d.rel));
     content.assets.retain(|a| !gone(&a.rel));
-    let mut changed = before != content.sources.len() + content.assets.len();
+    let mut changed = before != count(content);
     if rel == FEATURES_FILE && content.features_toml.take().is_some() {
         changed = true;
     }
@@ -244,6 +277,27 @@ fn read_source(root: &Path, path: &Path, rel: &str, diags: &mut Vec<Diagnostic>)
             diags.push(
                 Diagnostic::error(format!("cannot read this file: {}", io_reason(&e)))
                     .in_file(Path::new(CONTENT_DIR).join(rel)),
+            );
+            None
+        }
+    }
+}
+
+/// Reads and parses one data file; an unreadable file is a diagnostic and `None`.
+fn read_data(
+    root: &Path,
+    path: &Path,
+    rel: String,
+    format: DataFormat,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DataFile> {
+    let file = Path::new(CONTENT_DIR).join(&rel);
+    match read_text(root, path, diags) {
+        Ok(text) => Some(parse_data(file, rel, format, text, diags)),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read this file: {}", io_reason(&e)))
+                    .in_file(file),
             );
             None
         }
@@ -361,6 +415,13 @@ mod tests {
         };
         assert_eq!(rels(c), rels(&fresh));
         assert_eq!(c.features_toml, fresh.features_toml);
+        let data = |c: &Content| -> Vec<(String, String, Vec<crate::content::RawRow>)> {
+            c.data
+                .iter()
+                .map(|d| (d.rel.clone(), d.text.clone(), d.rows.clone()))
+                .collect()
+        };
+        assert_eq!(data(c), data(&fresh));
         for (a, b) in c.sources.iter().zip(&fresh.sources) {
             assert_eq!(a.front, b.front);
         }
@@ -398,6 +459,23 @@ mod tests {
         assert!(reload_matches_load(root, &mut c, &["a/pic.png"]).structural);
         write(root, FEATURES_FILE, "[[feature]]\nname = \"X\"\n");
         assert!(reload_matches_load(root, &mut c, &[FEATURES_FILE]).structural);
+        // Data files are structural: added, edited, saved unchanged, removed.
+        write(root, "data/m.csv", "feature,a\nX,yes\n");
+        assert!(reload_matches_load(root, &mut c, &["data/m.csv"]).structural);
+        assert_eq!(c.data.len(), 1);
+        assert!(
+            c.assets.iter().all(|a| a.rel != "data/m.csv"),
+            "not an asset"
+        );
+        write(root, "data/m.csv", "feature,a\nX,no\n");
+        assert!(reload_matches_load(root, &mut c, &["data/m.csv"]).structural);
+        write(root, "data/m.csv", "feature,a\nX,no\n");
+        assert!(reload_matches_load(root, &mut c, &["data/m.csv"]).is_empty());
+        write(root, "data/a.yaml", "[]\n");
+        assert!(reload_matches_load(root, &mut c, &["data/a.yaml"]).structural);
+        std::fs::remove_file(root.join("content/data/m.csv")).unwrap();
+        assert!(reload_matches_load(root, &mut c, &["data/m.csv"]).structural);
+        assert_eq!(c.data.len(), 1);
         // Editor droppings and files that never existed change nothing.
         write(root, ".a.md.swp", "x");
         assert!(reload_matches_load(root, &mut c, &[".a.md.swp", "gone.md"]).is_empty());

@@ -1,7 +1,8 @@
 //! Load content: walk `content/`, split each Markdown file into front matter and body, and
 //! parse the front matter (TOML between `+++`, YAML between `---`) into a [`FrontMatter`].
 //!
-//! What comes out is a flat list of [`Source`]s plus the non-Markdown files to copy
+//! What comes out is a flat list of [`Source`]s plus the data files under `content/data/`
+//! ([`DataFile`]: statements and subjects kept as data), the non-Markdown files to copy
 //! ([`Asset`]) and the text of `features.toml`. Nothing here knows about other files: whether a
 //! subject id exists or a link resolves is decided by [`crate::model`]. Every problem is a
 //! [`Diagnostic`](crate::diagnostics::Diagnostic) with file, line and column, and a file with
@@ -14,16 +15,22 @@
 //! | `front_matter.rs` | one file's text → [`Source`]: split, then each key typed and checked |
 //! | `tree.rs` | TOML or YAML text → values with the positions the parsers give |
 //! | `features.rs` | the `features` key → [`RawRow`]s and [`RawCell`]s |
+//! | `data.rs` | a data file → [`RawRow`]s and [`SubjectRecord`]s; TOML, YAML and JSON records |
+//! | `table.rs` | CSV and TSV data files: a matrix, records or subjects, by the header row |
+//! | `positions.rs` | parser offsets → lines and columns of the file |
 //! | `dates.rs` | `date`, `updated`, `verified` → [`Date`], ordered by instant; ages (`18m`) |
 //! | `history.rs` | `git blame` → the date each line of a file was last committed |
 //!
 //! This module holds the types the rest of the pipeline reads.
 
+mod data;
 mod dates;
 mod features;
 mod front_matter;
 mod history;
 mod load;
+mod positions;
+mod table;
 mod tree;
 
 use std::path::PathBuf;
@@ -34,6 +41,7 @@ use serde_json::Value;
 
 use crate::markdown::Outline;
 
+pub use data::{DATA_DIR, DataFile, DataFormat, SubjectRecord, parse_data};
 pub use dates::{Age, AgeUnit, Date, parse_age, parse_date};
 pub use front_matter::{describe, parse_front_matter, parse_source};
 pub use history::LineDates;
@@ -111,6 +119,8 @@ pub struct Asset {
 #[derive(Debug, Default, Clone)]
 pub struct Content {
     pub sources: Vec<Source>,
+    /// Data files under `content/data/`, in walk order.
+    pub data: Vec<DataFile>,
     pub assets: Vec<Asset>,
     /// Text of `content/features.toml`, if present.
     pub features_toml: Option<String>,

@@ -1,11 +1,12 @@
-//! Front-matter text → a tree of [`Node`]s: the values as written, each with the byte offset
-//! where the parser found it.
+//! Front-matter text, or a TOML, YAML or JSON data file → a tree of [`Node`]s: the values as
+//! written, each with the byte offset where the parser found it.
 //!
 //! Positions come from the parsers themselves — `toml`'s spanned document API
 //! ([`toml::de::DeTable`]) and serde-saphyr's [`Spanned`] — so a key with escapes
 //! (`"The \"fast\" path"`, `"caf\u00e9"`), a row split over lines or a YAML alias still points
-//! at the place an author wrote it. TOML and YAML end in the same tree, so the code that reads
-//! keys ([`super::front_matter`], [`super::features`]) has one path for both.
+//! at the place an author wrote it. TOML and YAML (and JSON, which serde-saphyr reads as the
+//! YAML it nearly is) end in the same tree, so the code that reads keys
+//! ([`super::front_matter`], [`super::features`], [`super::data`]) has one path for all.
 //!
 //! Not for deciding what a key means or which type it must have; and offsets are into the text
 //! handed in, turning them into line and column of the file is the caller's job.
@@ -87,6 +88,30 @@ pub(super) fn parse(text: &str, format: Format) -> Result<Vec<Entry>, SyntaxErro
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
+    let name = match format {
+        Format::Toml | Format::None => "TOML",
+        Format::Yaml => "YAML",
+    };
+    let root = parse_root(text, format).map_err(|e| SyntaxError {
+        message: format!("invalid {name} front matter: {}", e.message),
+        at: e.at,
+    })?;
+    match root.value {
+        Tree::Table(entries) => Ok(entries),
+        Tree::Scalar(Value::Null) => Ok(Vec::new()),
+        _ => Err(SyntaxError {
+            message: format!(
+                "{name} front matter must be a mapping of keys, found {}",
+                root.describe()
+            ),
+            at: Some(0),
+        }),
+    }
+}
+
+/// Parses a whole document (TOML; YAML, or JSON read as YAML) into its root node. The error
+/// message is the parser's alone: the caller says what was being read.
+pub(super) fn parse_root(text: &str, format: Format) -> Result<Node, SyntaxError> {
     match format {
         Format::Toml | Format::None => parse_toml(text),
         Format::Yaml => parse_yaml(text),
@@ -95,12 +120,15 @@ pub(super) fn parse(text: &str, format: Format) -> Result<Vec<Entry>, SyntaxErro
 
 // ---- TOML -----------------------------------------------------------------------------------
 
-fn parse_toml(text: &str) -> Result<Vec<Entry>, SyntaxError> {
+fn parse_toml(text: &str) -> Result<Node, SyntaxError> {
     let doc = DeTable::parse(text).map_err(|e| SyntaxError {
-        message: format!("invalid TOML front matter: {}", e.message().trim_end()),
+        message: e.message().trim_end().to_string(),
         at: e.span().map(|s| s.start),
     })?;
-    toml_entries(doc.into_inner())
+    Ok(Node {
+        at: 0,
+        value: Tree::Table(toml_entries(doc.into_inner())?),
+    })
 }
 
 fn toml_entries(table: DeTable<'_>) -> Result<Vec<Entry>, SyntaxError> {
@@ -120,7 +148,7 @@ fn toml_node(value: toml::Spanned<DeValue<'_>>) -> Result<Node, SyntaxError> {
     let at = value.span().start;
     // What `toml::from_str` checks after parsing, the parser alone leaves to its caller.
     let overflow = |what: &str| SyntaxError {
-        message: format!("invalid TOML front matter: {what} number overflowed"),
+        message: format!("{what} number overflowed"),
         at: Some(at),
     };
     let value = match value.into_inner() {
@@ -157,7 +185,7 @@ enum Yaml {
     Table(Vec<(Spanned<String>, Spanned<Yaml>)>),
 }
 
-fn parse_yaml(text: &str) -> Result<Vec<Entry>, SyntaxError> {
+fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
     // YAML 1.2 booleans only: with YAML 1.1 rules `no`, `on` and `y` turn into booleans, so
     // `subjects: [on, y]` or a subject called `no` would silently change meaning between TOML
     // and YAML front matter. `yes`/`no` cells stay level words.
@@ -169,22 +197,11 @@ fn parse_yaml(text: &str) -> Result<Vec<Entry>, SyntaxError> {
         SyntaxError {
             // The place is printed as file:line:col of the whole file; saphyr's own
             // "error: line 2 column 7:" counts from the front matter and would disagree.
-            message: format!("invalid YAML front matter: {}", strip_saphyr_location(msg)),
+            message: strip_saphyr_location(msg).to_string(),
             at: e.location().map(|l| yaml_offset(text, &l)),
         }
     })?;
-    let root = yaml_node(text, root);
-    match root.value {
-        Tree::Table(entries) => Ok(entries),
-        Tree::Scalar(Value::Null) => Ok(Vec::new()),
-        _ => Err(SyntaxError {
-            message: format!(
-                "YAML front matter must be a mapping of keys, found {}",
-                root.describe()
-            ),
-            at: Some(0),
-        }),
-    }
+    Ok(yaml_node(text, root))
 }
 
 fn yaml_node(text: &str, node: Spanned<Yaml>) -> Node {

@@ -8,13 +8,12 @@
 //!
 //! Not here: the statements about features (see `statements`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::levels::{LevelEntry, LevelSet};
 use super::{Feature, FeatureId, Group, GroupId, Model, Named};
-use crate::content::Source;
 use crate::diagnostics::{Diagnostic, closest};
 use crate::slug::slugify;
 
@@ -111,11 +110,12 @@ impl Model {
     /// the "Other" group when the site has a catalogue, else in a group named after the page
     /// that first states it, `group_hint`). A name that reaches a feature under another
     /// spelling (`crypto` for `Crypto`, `fit-content()` for `fit-content`) is a warning naming
-    /// both places: the two may not be meant as one.
+    /// both places: the two may not be meant as one. `file` (with its `text`) is where the
+    /// name was written: a page, or a data file.
     pub(super) fn feature_for(
         &mut self,
         name: &str,
-        source: &Source,
+        (file, text): (&Path, &str),
         (line, column): (usize, usize),
         group_hint: &str,
         diags: &mut Vec<Diagnostic>,
@@ -130,8 +130,8 @@ impl Model {
                         "`{name}` and `{}` are one feature (both are `{key}` in URLs)",
                         f.name
                     ))
-                    .in_file(&source.file)
-                    .at(line, column, Some(&source.text))
+                    .in_file(file)
+                    .at(line, column, Some(text))
                     .with_note(format!(
                         "`{}` is named at {}:{}:{}",
                         f.name,
@@ -149,8 +149,8 @@ impl Model {
         }
         let group = if self.has_catalog {
             let mut d = Diagnostic::warning(format!("feature `{name}` is not in features.toml"))
-                .in_file(&source.file)
-                .at(line, column, Some(&source.text));
+                .in_file(file)
+                .at(line, column, Some(text));
             let names: Vec<&str> = self.features.iter().map(|f| f.name.as_str()).collect();
             if let Some(c) = closest(name, names) {
                 d = d.with_help(format!("did you mean `{c}`?"));
@@ -172,7 +172,7 @@ impl Model {
             aliases: Vec::new(),
             statements: Vec::new(),
             named_at: Named {
-                file: source.file.clone(),
+                file: file.to_path_buf(),
                 line,
                 column,
             },

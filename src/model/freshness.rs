@@ -75,17 +75,22 @@ impl Model {
     /// Sets every statement's [`AsOf`].
     pub(super) fn date_statements(&mut self, lines: Option<&LineDates>) {
         for st in &mut self.statements {
-            let source = &self.pages[st.page].source;
+            // A page's own dates; a data file has none, only its lines' commits.
+            let (file, text) = super::data::said_in(&self.pages, &self.data, st.said);
+            let front = match st.said {
+                super::Said::Page(p) => Some(&self.pages[p].source.front),
+                super::Said::Data(_) => None,
+            };
             st.as_of = match &st.verified {
                 Some(d) => Some(AsOf {
                     date: d.clone(),
                     from: DateSource::Verified,
                 }),
                 None => [
-                    (source.front.updated.as_ref(), DateSource::Updated),
-                    (source.front.date.as_ref(), DateSource::Published),
+                    (front.and_then(|f| f.updated.as_ref()), DateSource::Updated),
+                    (front.and_then(|f| f.date.as_ref()), DateSource::Published),
                     (
-                        lines.and_then(|l| l.of(source, st.line)),
+                        lines.and_then(|l| l.of(file, text, st.line)),
                         DateSource::Commit,
                     ),
                 ]
@@ -121,7 +126,7 @@ impl Model {
                 let date = |st: &super::Statement| st.as_of.as_ref().map(|a| a.date.clone());
                 date(x)
                     .cmp(&date(y))
-                    .then(x.page.cmp(&y.page))
+                    .then(x.said.cmp(&y.said))
                     .then(x.line.cmp(&y.line))
             });
             if let (Some(cutoff), Some(age)) = (cutoff, stale) {
@@ -195,10 +200,10 @@ impl Model {
     /// A warning at statement `st`'s cell.
     fn warn_at(&self, st: StatementId, message: String, help: String) -> Diagnostic {
         let s = &self.statements[st];
-        let source = &self.pages[s.page].source;
+        let (file, text) = self.said_in(s.said);
         Diagnostic::warning(message)
-            .in_file(&source.file)
-            .at(s.line, s.column, Some(&source.text))
+            .in_file(file)
+            .at(s.line, s.column, Some(text))
             .with_help(help)
     }
 }

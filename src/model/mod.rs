@@ -1,8 +1,8 @@
 //! The site model: what the content says, as data. Sources go in; pages, subjects, features,
 //! statements, tags, pairs, links and backlinks come out, immutable once built.
 //!
-//! Every cell of every feature table becomes a [`Statement`] — "subject S has feature F at
-//! level L, said by page P at line N" — and the site's structure (subject pages, feature pages,
+//! Every cell of every feature table and data file becomes a [`Statement`] — "subject S has
+//! feature F at level L, said by page P (or data file D) at line N" — and the site's structure (subject pages, feature pages,
 //! the matrix, pair pages) is derived from the statements. All checks on meaning live here:
 //! unknown subjects, cells for subjects an article does not compare, unknown levels, unknown
 //! features, conflicting statements, links to missing pages or anchors.
@@ -20,6 +20,7 @@
 //! | `cells` | the cell grammar: one cell → level, value, note, versions, verification |
 //! | `statements` | cells → [`Statement`]s, conflicts |
 //! | `freshness` | each statement's "as of" date; stale and outdated statements |
+//! | `data` | data files → statements and subject pages, with the same checks |
 //! | `pages` | URLs, titles, list order, tags, sections |
 //! | `links` | link resolution, broken links, backlinks |
 //! | `relations` | pairs of subjects, related pages |
@@ -28,6 +29,7 @@
 
 mod catalog;
 mod cells;
+mod data;
 mod freshness;
 mod levels;
 mod links;
@@ -51,7 +53,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Asset, Content, Date, LineDates, Source, SourceKind};
+use crate::content::{Asset, Content, DataFile, Date, LineDates, Source, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::edit_links::EditLinks;
 use crate::i18n::Strings;
@@ -65,8 +67,10 @@ pub type StatementId = usize;
 pub type TagId = usize;
 pub type PairId = usize;
 pub type GroupId = usize;
+pub type DataId = usize;
 
-/// One claim: subject S has feature F (at a level, or with a text value), said on a page.
+/// One claim: subject S has feature F (at a level, or with a text value), said on a page or
+/// in a data file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub subject: SubjectId,
@@ -86,10 +90,31 @@ pub struct Statement {
     /// When the statement was last known to hold (see `freshness`); set once all statements
     /// are read.
     pub as_of: Option<AsOf>,
-    pub page: PageId,
+    pub said: Said,
     pub line: usize,
     /// Column of the cell (its subject key), so messages point at the cell, not the row.
     pub column: usize,
+}
+
+/// Where a statement was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Said {
+    /// A page's feature table: an article's, or a subject's own.
+    Page(PageId),
+    /// A data file under `content/data/`.
+    Data(DataId),
+}
+
+/// A data file under `content/data/`, as a source of statements. Published as it is, at
+/// [`DataFile::path`], so that "said in browsers.csv, row 12" can link to it.
+#[derive(Debug, Clone)]
+pub struct Data {
+    /// The file as read; its rows, once read into statements, are dropped (the text stays,
+    /// for messages and for publishing the file).
+    pub source: DataFile,
+    pub statements: Vec<StatementId>,
+    /// The subjects it states something about, in id order.
+    pub subjects: Vec<SubjectId>,
 }
 
 /// A page made from a Markdown file.
@@ -132,7 +157,7 @@ pub struct Row {
     pub cells: Vec<Option<StatementId>>,
 }
 
-/// A thing compared: made from `content/subjects/<id>.md`.
+/// A thing compared: made from `content/subjects/<id>.md`, or declared in a data file.
 #[derive(Debug, Clone)]
 pub struct Subject {
     pub id: String,
@@ -216,6 +241,8 @@ pub struct Model {
     pub statements: Vec<Statement>,
     pub tags: Vec<Tag>,
     pub pairs: Vec<Pair>,
+    /// Data files, in walk order.
+    pub data: Vec<Data>,
     pub assets: Vec<Asset>,
     pub home: Option<PageId>,
     /// Subjects by number of statements, most first: the columns a matrix shows when it
@@ -257,6 +284,7 @@ impl Model {
             statements: Vec::new(),
             tags: Vec::new(),
             pairs: Vec::new(),
+            data: Vec::new(),
             assets: content.assets,
             home: None,
             top_subjects: Vec::new(),
@@ -276,6 +304,8 @@ impl Model {
             .into_iter()
             .filter(|s| opts.drafts || !s.front.draft)
             .collect();
+        let declared = data::subject_sources(&content.data, &sources, &mut diags);
+        sources.extend(declared);
         // An outline scanned earlier (the preview server keeps them) is used as it is.
         let outlines: Vec<Outline> = sources
             .par_iter_mut()
@@ -290,6 +320,7 @@ impl Model {
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
         m.collect_subjects_and_statements(&mut diags);
+        m.collect_data_statements(content.data, &mut diags);
         m.date_statements(opts.line_dates.as_deref());
         m.find_conflicts(&mut diags);
         m.collect_tags();

@@ -14,8 +14,12 @@ use crate::content::SourceKind;
 
 impl Model {
     /// Pairs of subjects that get a page, as `[compare] pairs` says: those some page compares
-    /// (both in its `subjects`; the default), every pair with a feature in common, or none.
+    /// (both in its `subjects`, or both stated in one data file of at most `[compare]
+    /// max_columns` subjects; the default), every pair with a feature in common, or none.
     /// A pair needs at least one feature either subject has a statement about.
+    ///
+    /// A data file counts only while it is small: a 300-subject CSV would otherwise make
+    /// 44,850 pair pages, and the reader's comparison view on `/compare/` covers any pair.
     pub(super) fn build_pairs(&mut self) {
         let n = self.subjects.len();
         // Features each subject has statements about.
@@ -35,17 +39,25 @@ impl Model {
                 .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
                 .filter(|&(a, b)| !feats[a].is_disjoint(&feats[b]))
                 .collect(),
-            PairPolicy::Compared => self
-                .pages
-                .iter()
-                .flat_map(|p| {
-                    let s = &p.subjects;
-                    (0..s.len()).flat_map(move |i| {
-                        (i + 1..s.len()).map(move |j| (s[i].min(s[j]), s[i].max(s[j])))
+            PairPolicy::Compared => {
+                let max = self.config.compare.max_columns;
+                let small_data = self
+                    .data
+                    .iter()
+                    .map(|d| d.subjects.as_slice())
+                    .filter(|s| s.len() <= max);
+                self.pages
+                    .iter()
+                    .map(|p| p.subjects.as_slice())
+                    .chain(small_data)
+                    .flat_map(|s| {
+                        (0..s.len()).flat_map(move |i| {
+                            (i + 1..s.len()).map(move |j| (s[i].min(s[j]), s[i].max(s[j])))
+                        })
                     })
-                })
-                .filter(|&(a, b)| !feats[a].is_empty() || !feats[b].is_empty())
-                .collect(),
+                    .filter(|&(a, b)| !feats[a].is_empty() || !feats[b].is_empty())
+                    .collect()
+            }
         };
         for (a, b) in candidates {
             let mut features: Vec<FeatureId> = feats[a].union(&feats[b]).copied().collect();

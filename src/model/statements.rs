@@ -10,10 +10,12 @@
 //! how statements are dated (`freshness`) or shown.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use super::cells::parse_cell;
-use super::{FeatureId, Model, Row, Statement, StatementId, SubjectId};
-use crate::content::{Source, SourceKind};
+use super::levels::LevelSet;
+use super::{FeatureId, Model, Row, Said, Statement, StatementId, SubjectId};
+use crate::content::{RawCell, SourceKind};
 use crate::diagnostics::{Diagnostic, closest};
 
 impl Model {
@@ -58,9 +60,13 @@ impl Model {
                                 self.subjects[sid].articles.push(pid);
                             }
                         }
-                        None => {
-                            diags.push(unknown_subject(&s.value, &known, source, s.line, s.column))
-                        }
+                        None => diags.push(unknown_subject(
+                            &s.value,
+                            &known,
+                            (source.file.as_path(), source.text.as_str()),
+                            s.line,
+                            s.column,
+                        )),
                     }
                 }
             }
@@ -69,7 +75,7 @@ impl Model {
             for raw in &front.features {
                 let feature = self.feature_for(
                     &raw.name,
-                    source,
+                    (source.file.as_path(), source.text.as_str()),
                     (raw.line, raw.column),
                     &group_hint,
                     diags,
@@ -109,7 +115,7 @@ impl Model {
                                 diags.push(unknown_subject(
                                     sid,
                                     &known,
-                                    source,
+                                    (source.file.as_path(), source.text.as_str()),
                                     cell.line,
                                     cell.column,
                                 ));
@@ -120,52 +126,13 @@ impl Model {
                     if column >= columns.len() {
                         continue;
                     }
-                    match parse_cell(cell, &self.levels) {
-                        Ok(parsed) => {
-                            for (msg, help) in parsed.warnings {
-                                let d = Diagnostic::warning(msg).in_file(&source.file).at(
-                                    cell.line,
-                                    cell.column,
-                                    Some(&source.text),
-                                );
-                                diags.push(match help {
-                                    Some(h) => d.with_help(h),
-                                    None => d,
-                                });
-                            }
-                            let st = Statement {
-                                subject: columns[column],
-                                feature,
-                                level: parsed.level,
-                                value: parsed.value,
-                                note: parsed.note,
-                                link: parsed.link,
-                                since: parsed.since,
-                                until: parsed.until,
-                                verified: parsed.verified,
-                                verified_version: parsed.verified_version,
-                                as_of: None,
-                                page: pid,
-                                line: cell.line,
-                                column: cell.column,
-                            };
-                            let id = self.statements.len();
-                            self.statements.push(st);
-                            self.subjects[columns[column]].statements.push(id);
-                            self.features[feature].statements.push(id);
-                            cells[column] = Some(id);
-                        }
-                        Err((msg, help)) => {
-                            let mut d = Diagnostic::error(msg).in_file(&source.file).at(
-                                cell.line,
-                                cell.column,
-                                Some(&source.text),
-                            );
-                            if let Some(h) = help {
-                                d = d.with_help(h);
-                            }
-                            diags.push(d);
-                        }
+                    let subject = columns[column];
+                    let place = (source.file.as_path(), source.text.as_str());
+                    let said = Said::Page(pid);
+                    if let Some(st) =
+                        read_cell(&self.levels, cell, subject, feature, said, place, diags)
+                    {
+                        cells[column] = Some(self.add_statement(st));
                     }
                 }
                 rows.push(Row {
@@ -191,6 +158,15 @@ impl Model {
         self.pages = pages;
     }
 
+    /// Adds a statement, listed under its subject and its feature.
+    pub(super) fn add_statement(&mut self, st: Statement) -> StatementId {
+        let id = self.statements.len();
+        self.subjects[st.subject].statements.push(id);
+        self.features[st.feature].statements.push(id);
+        self.statements.push(st);
+        id
+    }
+
     pub(super) fn find_conflicts(&self, diags: &mut Vec<Diagnostic>) {
         let mut by_key: BTreeMap<(SubjectId, FeatureId), Vec<StatementId>> = BTreeMap::new();
         for (i, s) in self.statements.iter().enumerate() {
@@ -203,11 +179,11 @@ impl Model {
             for &other in &ids[1..] {
                 let o = &self.statements[other];
                 if o.level != first.level {
-                    let page = &self.pages[o.page].source;
-                    let first_page = &self.pages[first.page].source;
+                    let (file, text) = self.said_in(o.said);
+                    let (first_file, _) = self.said_in(first.said);
                     let first_at = format!(
                         "{}:{}:{}",
-                        first_page.file.display().to_string().replace('\\', "/"),
+                        first_file.display().to_string().replace('\\', "/"),
                         first.line,
                         first.column
                     );
@@ -219,8 +195,8 @@ impl Model {
                             self.subjects[subject].id,
                             first.level.map_or("?", |l| self.levels.name(l)),
                         ))
-                        .in_file(&page.file)
-                        .at(o.line, o.column, Some(&page.text))
+                        .in_file(file)
+                        .at(o.line, o.column, Some(text))
                         .with_note(format!("first stated at {first_at}")),
                     );
                 }
@@ -229,16 +205,68 @@ impl Model {
     }
 }
 
-fn unknown_subject(
+/// One cell of a feature table or a data file → its statement about `subject` and
+/// `feature`, with the grammar's warnings; `None` (and an error at the cell) when the cell
+/// does not parse. `place` is the file and its text, for messages.
+pub(super) fn read_cell(
+    levels: &LevelSet,
+    cell: &RawCell,
+    subject: SubjectId,
+    feature: FeatureId,
+    said: Said,
+    (file, text): (&Path, &str),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Statement> {
+    let at = |d: Diagnostic| d.in_file(file).at(cell.line, cell.column, Some(text));
+    match parse_cell(cell, levels) {
+        Ok(parsed) => {
+            for (msg, help) in parsed.warnings {
+                let d = at(Diagnostic::warning(msg));
+                diags.push(match help {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                });
+            }
+            Some(Statement {
+                subject,
+                feature,
+                level: parsed.level,
+                value: parsed.value,
+                note: parsed.note,
+                link: parsed.link,
+                since: parsed.since,
+                until: parsed.until,
+                verified: parsed.verified,
+                verified_version: parsed.verified_version,
+                as_of: None,
+                said,
+                line: cell.line,
+                column: cell.column,
+            })
+        }
+        Err((msg, help)) => {
+            let d = at(Diagnostic::error(msg));
+            diags.push(match help {
+                Some(h) => d.with_help(h),
+                None => d,
+            });
+            None
+        }
+    }
+}
+
+/// "unknown subject `flsk`" at a place in `file` (whose text is `text`), with the closest
+/// known id.
+pub(super) fn unknown_subject(
     id: &str,
     known: &[String],
-    source: &Source,
+    (file, text): (&Path, &str),
     line: usize,
     column: usize,
 ) -> Diagnostic {
     let mut d = Diagnostic::error(format!("unknown subject `{id}`"))
-        .in_file(&source.file)
-        .at(line, column, Some(&source.text));
+        .in_file(file)
+        .at(line, column, Some(text));
     if let Some(c) = closest(id, known.iter().map(String::as_str)) {
         d = d.with_help(format!("did you mean `{c}`?"));
     } else if known.is_empty() {

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{FeatureId, Level, Model, PairId, StatementId, SubjectId};
+use super::{FeatureId, Level, Model, PairId, Said, StatementId, SubjectId};
 
 /// How two subjects compare on one feature, by their verdicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,19 +51,23 @@ impl Model {
     }
 
     /// The statement that stands for subject `s` on feature `f` site-wide: the subject's own
-    /// page first, then the first article that says something.
+    /// page first, then the first data file that says something, then the first article.
+    /// A subject's page is its authors' own word; a data file is kept as the record of the
+    /// comparison (often generated from the source of truth), and an article is one page's
+    /// view, written at one time.
     pub fn verdict(&self, s: SubjectId, f: FeatureId) -> Option<StatementId> {
-        let own = self.subjects[s].page;
+        let own = Said::Page(self.subjects[s].page);
+        let mut data = None;
         let mut first = None;
         for st in self.statements_about(s, f) {
-            if self.statements[st].page == own {
-                return Some(st);
-            }
-            if first.is_none() {
-                first = Some(st);
+            match self.statements[st].said {
+                said if said == own => return Some(st),
+                Said::Data(_) if data.is_none() => data = Some(st),
+                _ if first.is_none() => first = Some(st),
+                _ => {}
             }
         }
-        first
+        data.or(first)
     }
 
     /// What a matrix cell shows of a verdict: the level, else the text value.

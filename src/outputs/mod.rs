@@ -6,6 +6,7 @@
 //! | `statics` | theme and site `static/` files, files next to pages, the highlight stylesheet |
 //! | `search` | the search index: `search/index.json` and the shards it lists |
 //! | `compare` | the data of the reader's comparison view (`compare/data/`) |
+//! | `export` | the comparison as data: `export/comparison.json`, `.csv`, one JSON per subject |
 //! | `sitemap` | `sitemap.xml` (and chunks), `robots.txt` |
 //! | `feeds` | Atom feeds: the site's and one per tag |
 //! | `redirects` | redirect pages for `aliases` |
@@ -23,6 +24,7 @@
 //! Not here: rendering pages (`crate::render`), writing files (`crate::output`).
 
 pub mod compare;
+pub mod export;
 pub mod feeds;
 pub mod minify;
 pub mod redirects;
@@ -126,6 +128,15 @@ pub const GENERATORS: &[Generator] = &[
             model: true,
         },
         make: |m, _| (compare::files(m), Vec::new()),
+        remake_for_text: |_, _, _| Vec::new(),
+    },
+    Generator {
+        name: "comparison exports",
+        deps: Deps {
+            text: false,
+            model: true,
+        },
+        make: |m, _| (export::files(m), Vec::new()),
         remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {

@@ -1,5 +1,6 @@
 //! Files copied as they are: the theme's and the site's `static/` folders, the files next to
-//! pages under `content/`, and the generated highlight stylesheet — CSS and JS under
+//! pages under `content/` (data files under `content/data/` too: "said in browsers.csv"
+//! links to them), and the generated highlight stylesheet — CSS and JS under
 //! content-hashed names (`style.1a2b3c4d.css`) so hosts can cache them forever.
 //!
 //! Not here: which file wins when two share a path (see [`super::layer`]).
@@ -68,6 +69,10 @@ pub fn collect(
                     .in_file(Path::new(content::CONTENT_DIR).join(&a.rel)),
             ),
         }
+    }
+    for d in &model.data {
+        let d = &d.source;
+        files.push(File::new(&d.rel, d.text.as_bytes().to_vec(), Origin::Site));
     }
     (assets, files, diags)
 }

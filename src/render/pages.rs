@@ -264,6 +264,7 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
             "first_release": front.first_release,
             "version": front.version,
             "statement_count": subject.statements.len(),
+            "export": m.url(&crate::outputs::export::subject_path(m, s)),
             "pairs": pairs,
             "levels_used": levels_used(m, subject.statements.iter().copied()),
             "summary_only": big,

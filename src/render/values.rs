@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::content::SourceKind;
 use crate::markdown;
-use crate::model::{GroupId, Level, Model, PageId, StatementId, SubjectId, Target};
+use crate::model::{GroupId, Level, Model, PageId, Said, StatementId, SubjectId, Target};
 
 /// One cell: level (with its word, icon and badge class), value, note, link, versions, its
 /// "as of" date, and where it was said (with a link to the line in the repository when the
@@ -38,10 +38,7 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
         None => ("text", "text", "", "•"),
     };
     let source = if with_source {
-        let page = &m.pages[s.page];
-        let file = page.source.file.to_string_lossy().replace('\\', "/");
-        let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, s.line));
-        json!({ "title": page.title, "url": m.url(&page.path), "line": s.line, "file": file, "repo_url": repo_url })
+        said(m, s.said, s.line)
     } else {
         Value::Null
     };
@@ -62,6 +59,37 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
 pub fn level_ref(m: &Model, l: Level) -> Value {
     let d = m.levels.def(l);
     json!({ "level": d.name, "badge": d.badge, "label": d.label, "icon": d.symbol })
+}
+
+/// "row 12" in a table, "line 12" in a document, in the site's language.
+fn place(m: &Model, table: bool, line: usize) -> String {
+    let key = if table { "place_row" } else { "place_line" };
+    m.strings.t(key, &[("line", &line.to_string())])
+}
+
+/// Where a statement was said, as templates show it: the page (its title and URL), or the
+/// data file (its name, and its URL as published) with "row 12" or "line 12".
+pub fn said(m: &Model, said: Said, line: usize) -> Value {
+    match said {
+        Said::Page(p) => {
+            let page = &m.pages[p];
+            let file = page.source.file.to_string_lossy().replace('\\', "/");
+            let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, line));
+            json!({
+                "kind": "page", "title": page.title, "url": m.url(&page.path), "line": line,
+                "place": place(m, false, line), "file": file, "repo_url": repo_url,
+            })
+        }
+        Said::Data(d) => {
+            let data = &m.data[d].source;
+            let file = data.file.to_string_lossy().replace('\\', "/");
+            let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, line));
+            json!({
+                "kind": "data", "title": data.name(), "url": m.url(&data.path()), "line": line,
+                "place": place(m, data.format.is_table(), line), "file": file, "repo_url": repo_url,
+            })
+        }
+    }
 }
 
 /// The levels that occur, in legend order, each with word, icon and badge class.

@@ -1,0 +1,395 @@
+//! The comparison published as data, for readers, tools and other sites, under `/export/`:
+//!
+//! | file | holds |
+//! |---|---|
+//! | `/export/comparison.json` | the whole model: subjects, groups, features (with aliases), every statement with its level, note, link, since, file, line and the URL that says it; `version` |
+//! | `/export/comparison.csv` | the matrix of verdicts: one row per feature, one column per subject, in the cell grammar, so it reads back as a data file unchanged |
+//! | `/export/subjects/<id>.json` | one subject: its record, the features it has statements about, its statements |
+//!
+//! The JSON's shape is described by `docs/comparison.schema.json` (checked in the tests);
+//! `version` changes when a field changes meaning or goes away, not when one is added.
+//! Unlike pages, these files grow with the comparison: they are downloads, not views.
+//!
+//! Not here: the compact per-group files behind the reader's comparison view (`compare`).
+
+use serde::Serialize;
+
+use crate::model::{
+    DateSource, FeatureId, LevelSet, Model, Said, Statement, StatementId, SubjectId, Target,
+};
+
+/// The format version of the JSON files.
+pub const VERSION: u32 = 1;
+/// Site path of the whole comparison as JSON.
+pub const JSON_PATH: &str = "/export/comparison.json";
+/// Site path of the matrix as CSV.
+pub const CSV_PATH: &str = "/export/comparison.csv";
+
+/// Site path of one subject's JSON: `/export/subjects/<id>.json`, the id as its page's URL
+/// has it.
+pub fn subject_path(m: &Model, s: SubjectId) -> String {
+    let page = &m.pages[m.subjects[s].page].path;
+    let seg = page
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    format!("/export/subjects/{seg}.json")
+}
+
+/// Every export file.
+pub fn files(m: &Model) -> Vec<(String, Vec<u8>)> {
+    let verdicts = verdict_flags(m);
+    let statement = |st: StatementId| statement_record(m, st, verdicts[st]);
+    let all = Comparison {
+        version: VERSION,
+        title: &m.config.title,
+        base_url: &m.config.base_url,
+        levels: m
+            .levels
+            .iter()
+            .map(|(_, d)| LevelRecord {
+                level: &d.name,
+                label: &d.label,
+                icon: &d.symbol,
+                supports: d.support,
+            })
+            .collect(),
+        groups: m
+            .groups
+            .iter()
+            .filter(|g| !g.features.is_empty())
+            .map(|g| GroupRecord {
+                slug: &g.slug,
+                name: &g.name,
+                features: g
+                    .features
+                    .iter()
+                    .map(|&f| m.features[f].slug.as_str())
+                    .collect(),
+            })
+            .collect(),
+        subjects: (0..m.subjects.len())
+            .map(|s| subject_record(m, s))
+            .collect(),
+        features: (0..m.features.len())
+            .map(|f| feature_record(m, f))
+            .collect(),
+        statements: (0..m.statements.len()).map(statement).collect(),
+    };
+    let mut files = vec![
+        (path(JSON_PATH), to_json(&all)),
+        (path(CSV_PATH), matrix_csv(m)),
+    ];
+    for s in 0..m.subjects.len() {
+        let mut features: Vec<FeatureId> = m.subjects[s]
+            .statements
+            .iter()
+            .map(|&st| m.statements[st].feature)
+            .collect();
+        features.sort_unstable();
+        features.dedup();
+        let one = SubjectFile {
+            version: VERSION,
+            subject: subject_record(m, s),
+            features: features.into_iter().map(|f| feature_record(m, f)).collect(),
+            statements: m.subjects[s]
+                .statements
+                .iter()
+                .map(|&st| statement(st))
+                .collect(),
+        };
+        files.push((path(&subject_path(m, s)), to_json(&one)));
+    }
+    files
+}
+
+/// An output path from a site path.
+fn path(site_path: &str) -> String {
+    site_path.trim_start_matches('/').to_string()
+}
+
+fn to_json(v: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct Comparison<'a> {
+    version: u32,
+    title: &'a str,
+    base_url: &'a str,
+    levels: Vec<LevelRecord<'a>>,
+    groups: Vec<GroupRecord<'a>>,
+    subjects: Vec<SubjectRecord<'a>>,
+    features: Vec<FeatureRecord<'a>>,
+    statements: Vec<StatementRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct SubjectFile<'a> {
+    version: u32,
+    subject: SubjectRecord<'a>,
+    features: Vec<FeatureRecord<'a>>,
+    statements: Vec<StatementRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct LevelRecord<'a> {
+    level: &'a str,
+    label: &'a str,
+    icon: &'a str,
+    /// Whether the level counts as having the feature (`null`: unknown).
+    supports: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct GroupRecord<'a> {
+    slug: &'a str,
+    name: &'a str,
+    features: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SubjectRecord<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    export: String,
+    description: Option<&'a str>,
+    website: Option<&'a str>,
+    repository: Option<&'a str>,
+    license: Option<&'a str>,
+    first_release: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FeatureRecord<'a> {
+    slug: &'a str,
+    name: &'a str,
+    group: &'a str,
+    description: Option<&'a str>,
+    aliases: &'a [String],
+    url: String,
+}
+
+#[derive(Serialize)]
+struct StatementRecord<'a> {
+    subject: &'a str,
+    feature: &'a str,
+    level: Option<&'a str>,
+    value: Option<&'a str>,
+    note: Option<&'a str>,
+    link: Option<&'a str>,
+    since: Option<&'a str>,
+    until: Option<&'a str>,
+    /// `verified` as the cell says it: a date (`2026-05-14`) or the version checked.
+    verified: Option<&'a str>,
+    /// When it was last known to hold, and from what (see `model::freshness`).
+    as_of: Option<AsOfRecord<'a>>,
+    /// Whether this statement is the one shown for the subject and feature site-wide.
+    verdict: bool,
+    /// Where it was written, relative to the site's root: `content/data/browsers.csv`.
+    file: String,
+    line: usize,
+    column: usize,
+    /// The page that says it, or the data file as published.
+    url: String,
+}
+
+#[derive(Serialize)]
+struct AsOfRecord<'a> {
+    date: &'a str,
+    from: DateSource,
+}
+
+fn subject_record(m: &Model, s: SubjectId) -> SubjectRecord<'_> {
+    let page = &m.pages[m.subjects[s].page];
+    let front = &page.source.front;
+    SubjectRecord {
+        id: &m.subjects[s].id,
+        title: &page.title,
+        url: m.permalink_uri(&page.path),
+        export: m.permalink_uri(&subject_path(m, s)),
+        description: front.description.as_deref(),
+        website: front.website.as_deref(),
+        repository: front.repository.as_deref(),
+        license: front.license.as_deref(),
+        first_release: front.first_release.as_deref(),
+    }
+}
+
+fn feature_record(m: &Model, f: FeatureId) -> FeatureRecord<'_> {
+    let feat = &m.features[f];
+    FeatureRecord {
+        slug: &feat.slug,
+        name: &feat.name,
+        group: &m.groups[feat.group].slug,
+        description: feat.description.as_deref(),
+        aliases: &feat.aliases,
+        url: m.permalink_uri(&m.target_path(Target::Feature(f, 0))),
+    }
+}
+
+fn statement_record(m: &Model, st: StatementId, verdict: bool) -> StatementRecord<'_> {
+    let s = &m.statements[st];
+    let (file, _) = m.said_in(s.said);
+    let url = match s.said {
+        Said::Page(p) => m.permalink_uri(&m.pages[p].path),
+        Said::Data(d) => m.permalink_uri(&m.data[d].source.path()),
+    };
+    StatementRecord {
+        subject: &m.subjects[s.subject].id,
+        feature: &m.features[s.feature].slug,
+        level: s.level.map(|l| m.levels.name(l)),
+        value: s.value.as_deref(),
+        note: s.note.as_deref(),
+        link: s.link.as_deref(),
+        since: s.since.as_deref(),
+        until: s.until.as_deref(),
+        verified: verified(s),
+        as_of: s.as_of.as_ref().map(|a| AsOfRecord {
+            date: &a.date.ymd,
+            from: a.from,
+        }),
+        verdict,
+        file: file.to_string_lossy().replace('\\', "/"),
+        line: s.line,
+        column: s.column,
+        url,
+    }
+}
+
+/// `verified` as written: the date checked, or the version checked against.
+fn verified(s: &Statement) -> Option<&str> {
+    s.verified
+        .as_ref()
+        .map(|d| d.ymd.as_str())
+        .or(s.verified_version.as_deref())
+}
+
+/// For every statement, whether it is its subject's verdict on its feature.
+fn verdict_flags(m: &Model) -> Vec<bool> {
+    let mut flags = vec![false; m.statements.len()];
+    for (s, subject) in m.subjects.iter().enumerate() {
+        for &st in &subject.statements {
+            if let Some(v) = m.verdict(s, m.statements[st].feature) {
+                flags[v] = true;
+            }
+        }
+    }
+    flags
+}
+
+/// The matrix of verdicts as CSV: `feature,<id>,…`, one row per feature in group order.
+fn matrix_csv(m: &Model) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = std::iter::once("feature").chain(m.subjects.iter().map(|s| s.id.as_str()));
+    let mut ok = w.write_record(header).is_ok();
+    for g in &m.groups {
+        for &f in &g.features {
+            let cells = (0..m.subjects.len()).map(|s| {
+                m.verdict(s, f)
+                    .map_or_else(String::new, |st| cell_text(&m.levels, &m.statements[st]))
+            });
+            let row = std::iter::once(m.features[f].name.clone()).chain(cells);
+            ok &= w.write_record(row).is_ok();
+        }
+    }
+    match (ok, w.into_inner()) {
+        (true, Ok(bytes)) => bytes,
+        // Writing to memory does not fail.
+        _ => Vec::new(),
+    }
+}
+
+/// A statement as a cell reads it back: `yes`, `yes: note`, a text value, or an inline table
+/// for what the short forms cannot hold (a link, versions, a verification, a note without a
+/// level, a note with spaces at its ends).
+pub fn cell_text(levels: &LevelSet, s: &Statement) -> String {
+    let short = s.link.is_none()
+        && s.since.is_none()
+        && s.until.is_none()
+        && s.verified.is_none()
+        && s.verified_version.is_none();
+    let level = s.level.map(|l| levels.name(l));
+    match (level, &s.value, &s.note) {
+        (Some(l), _, None) if short => l.to_string(),
+        (Some(l), _, Some(n)) if short && !n.is_empty() && n.trim() == n => format!("{l}: {n}"),
+        (None, Some(v), None) if short => v.clone(),
+        _ => {
+            let mut parts = Vec::new();
+            let fields = [
+                ("support", level),
+                ("note", s.note.as_deref()),
+                ("link", s.link.as_deref()),
+                ("since", s.since.as_deref()),
+                ("until", s.until.as_deref()),
+                ("verified", verified(s)),
+            ];
+            for (k, v) in fields {
+                if let Some(v) = v {
+                    parts.push(format!("{k} = {}", toml::Value::from(v)));
+                }
+            }
+            format!("{{ {} }}", parts.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(level: Option<&str>, value: Option<&str>, note: Option<&str>) -> Statement {
+        Statement {
+            subject: 0,
+            feature: 0,
+            level: level.and_then(|l| LevelSet::default().parse(l)),
+            value: value.map(str::to_string),
+            note: note.map(str::to_string),
+            link: None,
+            since: None,
+            until: None,
+            verified: None,
+            verified_version: None,
+            as_of: None,
+            said: Said::Page(0),
+            line: 1,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn cells_take_the_shortest_form_that_reads_back() {
+        assert_eq!(
+            cell_text(&LevelSet::default(), &st(Some("yes"), None, None)),
+            "yes"
+        );
+        assert_eq!(
+            cell_text(
+                &LevelSet::default(),
+                &st(Some("partial"), None, Some("a: b"))
+            ),
+            "partial: a: b"
+        );
+        assert_eq!(
+            cell_text(&LevelSet::default(), &st(None, Some("Jinja2"), None)),
+            "Jinja2"
+        );
+        assert_eq!(
+            cell_text(&LevelSet::default(), &st(None, None, Some("only a note"))),
+            r#"{ note = "only a note" }"#
+        );
+        assert_eq!(
+            cell_text(&LevelSet::default(), &st(Some("no"), None, Some(" padded"))),
+            r#"{ support = "no", note = " padded" }"#
+        );
+        let mut s = st(Some("yes"), None, Some("say \"hi\""));
+        s.since = Some("1.2".into());
+        s.link = Some("https://x.org/".into());
+        assert_eq!(
+            cell_text(&LevelSet::default(), &s),
+            r#"{ support = "yes", note = 'say "hi"', link = "https://x.org/", since = "1.2" }"#
+        );
+    }
+}
