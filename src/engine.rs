@@ -34,6 +34,9 @@ use crate::urls::output_path;
 pub struct Site {
     pub root: PathBuf,
     pub model: Model,
+    /// A multilingual site's other languages (`[languages.<code>]`), each a model of its own
+    /// pages, written under `/<code>/`.
+    pub translations: Vec<Model>,
     pub theme: Arc<Theme>,
     /// Shared so that the preview server keeps its cache of highlighted blocks across rebuilds.
     pub highlighter: Arc<Highlighter>,
@@ -100,6 +103,13 @@ impl Site {
         let (strings, d) = Strings::load(&config.language, &theme.i18n);
         diags.extend(d);
         let strings = Arc::new(strings);
+        let codes: Vec<String> = config.languages.keys().cloned().collect();
+        let mut languages = Vec::new();
+        for code in &codes {
+            let (s, d) = Strings::load(code, &theme.i18n);
+            diags.extend(d);
+            languages.push((config.for_language(code), Arc::new(s)));
+        }
         let (highlighter, highlight_options) = highlighter(root, &config, previous, &mut diags);
         let streaming = code == CodeCache::Disk && config.highlight.cache && {
             let path = crate::pipeline::highlight_cache_path(root);
@@ -134,17 +144,35 @@ impl Site {
             drafts,
             line_dates: line_dates.clone(),
             strings,
+            root_base_path: None,
         };
+        let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let (content, translated) = content::languages::split(content, &code_refs);
+        let root_base_path = config.base_path();
         let ((model, d), ()) = rayon::join(
             || Model::build(config, content, model_options),
             || highlight_code(&bodies, &highlighter),
         );
         diags.extend(d);
+        let mut translations = Vec::new();
+        for ((_, content), (config, strings)) in translated.into_iter().zip(languages) {
+            let options = ModelOptions {
+                drafts,
+                line_dates: line_dates.clone(),
+                strings,
+                root_base_path: Some(root_base_path.clone()),
+            };
+            let (m, d) = Model::build(config, content, options);
+            diags.extend(d);
+            translations.push(m);
+        }
+        let (model, translations) = link_languages(model, translations);
         timings.push(("build model (and highlight)", t.elapsed()));
         let t = Instant::now();
         let mut site = Site {
             root: root.clone(),
             model,
+            translations,
             theme: Arc::new(theme),
             highlighter,
             highlight_options,
@@ -167,11 +195,13 @@ impl Site {
             drafts,
             line_dates: self.line_dates.clone(),
             strings: Arc::clone(&self.model.strings),
+            root_base_path: None,
         };
         let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
         let mut site = Site {
             root: self.root.clone(),
             model,
+            translations: Vec::new(),
             theme: Arc::clone(&self.theme),
             highlighter: Arc::clone(&self.highlighter),
             highlight_options: self.highlight_options.clone(),
@@ -224,6 +254,37 @@ impl Site {
     }
 }
 
+/// Tells every language's model of all the languages and the pages each has, for `hreflang`
+/// links and the language switcher (a site with one language has none).
+fn link_languages(mut main: Model, mut others: Vec<Model>) -> (Model, Vec<Model>) {
+    if others.is_empty() {
+        return (main, others);
+    }
+    let alternate = |m: &Model| crate::model::Alternate {
+        code: m.config.language.clone(),
+        name: m.strings.t("language_name", &[]),
+        base_url: m.config.base_url.clone(),
+        base_path: m.base_path.clone(),
+        paths: m
+            .targets()
+            .into_iter()
+            .filter(|t| t.page_no() == 0)
+            .map(|t| m.target_path(t))
+            .collect(),
+    };
+    let all = Arc::new(
+        std::iter::once(&main)
+            .chain(&others)
+            .map(alternate)
+            .collect::<Vec<_>>(),
+    );
+    main.alternates = Arc::clone(&all);
+    for m in &mut others {
+        m.alternates = Arc::clone(&all);
+    }
+    (main, others)
+}
+
 /// Highlights every fenced code block of `bodies` into the highlighter's cache, on all cores.
 /// Rendering meets the same blocks (same fence, same code) and finds them done.
 fn highlight_code(bodies: &[String], highlighter: &Highlighter) {
@@ -273,9 +334,13 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 /// Where rendered and generated files go: output path and bytes.
 pub type Emit<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
-/// Renders targets of one [`Site`].
+/// Renders targets of one [`Site`], in its main language or one of its others.
 pub struct Engine<'s> {
     pub site: &'s Site,
+    /// The language's model: `site.model`, or one of `site.translations`.
+    model: &'s Model,
+    /// Where the language's files go: `""`, or `de/`.
+    prefix: String,
     renderer: Renderer<'s>,
 }
 
@@ -283,9 +348,55 @@ impl<'s> Engine<'s> {
     /// Parses the templates. Template syntax errors come back as diagnostics; with errors
     /// the engine renders nothing.
     pub fn new(site: &'s Site) -> (Engine<'s>, Vec<Diagnostic>) {
-        let (renderer, diags) =
-            Renderer::new(&site.model, &site.theme, &site.highlighter, &site.assets);
-        (Engine { site, renderer }, diags)
+        Engine::for_model(site, &site.model, String::new())
+    }
+
+    /// The engine of the site's other language `site.translations[i]`, writing under
+    /// `<code>/`.
+    pub fn translation(site: &'s Site, i: usize) -> (Engine<'s>, Vec<Diagnostic>) {
+        let model = &site.translations[i];
+        Engine::for_model(site, model, format!("{}/", model.config.language))
+    }
+
+    fn for_model(
+        site: &'s Site,
+        model: &'s Model,
+        prefix: String,
+    ) -> (Engine<'s>, Vec<Diagnostic>) {
+        let (renderer, diags) = Renderer::new(model, &site.theme, &site.highlighter, &site.assets);
+        (
+            Engine {
+                site,
+                model,
+                prefix,
+                renderer,
+            },
+            diags,
+        )
+    }
+
+    /// Every generated file of the engine's language (search index, feeds, sitemap, …) at
+    /// its output path; another language's under its folder, without a `robots.txt` of its
+    /// own.
+    pub fn generate(&self, kept: &mut outputs::Kept) -> (Vec<File>, Vec<Diagnostic>) {
+        let (mut files, diags) = outputs::generate(self.model, outputs::Change::All, kept);
+        if !self.prefix.is_empty() {
+            files.retain(|f| f.path != "robots.txt");
+            for f in &mut files {
+                f.path = format!("{}{}", self.prefix, f.path);
+            }
+        }
+        (files, diags)
+    }
+
+    /// The targets this engine renders: the site's (less those a file of its own replaces),
+    /// or every target of another language.
+    pub fn targets(&self) -> Vec<Target> {
+        if self.prefix.is_empty() {
+            self.site.targets()
+        } else {
+            self.model.targets()
+        }
     }
 
     /// Renders `targets` in parallel, minified when the site minifies, handing each file to
@@ -304,7 +415,7 @@ impl<'s> Engine<'s> {
             .map(|&t| {
                 let (rendered, d) = self.renderer.render(t);
                 if let Some(r) = rendered {
-                    let path = output_path(&r.path);
+                    let path = format!("{}{}", self.prefix, output_path(&r.path));
                     emit(&path, minified(minify, &path, r.html.into_bytes()))?;
                 }
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -331,6 +442,14 @@ impl<'s> Engine<'s> {
     pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Vec<u8>)> {
         let minify = self.site.model.config.build.minify;
         let m = &self.site.model;
+        if !self.prefix.is_empty() {
+            // Another language: only its generated files (see [`Engine::generate`]); the
+            // static files are the site's, once, at its root.
+            return generated
+                .iter()
+                .map(|f| (f.path.as_str(), minified(minify, &f.path, f.bytes.clone())))
+                .collect();
+        }
         let pages: Vec<String> = self
             .site
             .targets()

@@ -323,6 +323,16 @@ pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// A language code as `lang` attributes take it: 2–3 letters, then `-` parts of letters and
+/// digits (`en`, `de-CH`, `zh-Hant`).
+pub fn is_language_code(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// The CLDR plural category of `n` in `lang`, for the languages the default theme ships and
 /// those that share their rules; any other language uses the English rule.
 pub fn plural_category(lang: &str, n: i64) -> &'static str {

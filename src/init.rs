@@ -61,7 +61,7 @@ pub const DATA_FILES: &[(&str, &str)] = &[
 /// Refuses a folder that has anything in it, hidden files included, so nobody's work is mixed
 /// with or replaced by the starter.
 pub fn create(dir: &Path, data: bool, language: &str) -> Result<()> {
-    if !is_language_code(language) {
+    if !crate::i18n::is_language_code(language) {
         return Err(Error::Refused(format!(
             "`{language}` is not a language code: use one like `en`, `de` or `pt-BR`"
         )));
@@ -91,14 +91,4 @@ pub fn create(dir: &Path, data: bool, language: &str) -> Result<()> {
         crate::output::write_under(dir, rel, text.as_bytes())?;
     }
     Ok(())
-}
-
-/// A language code as `lang` attributes take it: 2–3 letters, then `-` parts of letters and
-/// digits (`en`, `de-CH`, `zh-Hant`).
-fn is_language_code(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }

@@ -94,9 +94,26 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
     for (path, bytes) in &files {
         emit(path, bytes.clone())?;
     }
+    let (mut pages, mut count) = (targets.len(), files.len());
+    // A multilingual site's other languages, each under its own folder. (The preview
+    // server keeps `kept` for the main language only: it rebuilds such a site whole.)
+    for i in 0..site.translations.len() {
+        let (engine, d) = Engine::translation(site, i);
+        diags.extend(d);
+        let targets = engine.targets();
+        diags.extend(engine.render(&targets, emit, &|_, _| {})?);
+        let (generated, d) = engine.generate(&mut Kept::default());
+        diags.extend(d);
+        let files = engine.files(&generated);
+        for (path, bytes) in &files {
+            emit(path, bytes.clone())?;
+        }
+        pages += targets.len();
+        count += files.len();
+    }
     Ok(Rendered {
-        pages: targets.len(),
-        files: files.len(),
+        pages,
+        files: count,
         kept,
         diagnostics: diags,
     })

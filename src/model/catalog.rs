@@ -37,6 +37,18 @@ struct CatalogEntry {
     description: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
+    /// `[feature.translations.de]`: the name and description in another of the site's
+    /// languages. The feature keeps its slug (its id) from `name`.
+    #[serde(default)]
+    translations: std::collections::BTreeMap<String, Translation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Translation {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// The group of features that `features.toml` does not place.
@@ -66,8 +78,16 @@ impl Model {
         // A file that only declares levels lists no features, so it cannot know them all.
         self.has_catalog = !catalog.feature.is_empty() || catalog.level.is_empty();
         self.levels = LevelSet::declare(catalog.level, text, &file, diags);
-        for entry in catalog.feature {
+        let language = self.config.language.clone();
+        for mut entry in catalog.feature {
             let slug = slugify(&entry.name);
+            // In another language the translated name is shown, and found in tables, too.
+            if let Some(t) = entry.translations.remove(&language) {
+                entry
+                    .aliases
+                    .insert(0, std::mem::replace(&mut entry.name, t.name));
+                entry.description = t.description.or(entry.description);
+            }
             let group = self.group_named(entry.group.as_deref().unwrap_or(OTHER_GROUP));
             let id = self.features.len();
             let line = find_line(text, &format!("\"{}\"", entry.name));

@@ -250,6 +250,11 @@ pub struct Model {
     pub top_subjects: Vec<SubjectId>,
     /// The interface strings of the site's language: generated titles, level labels, dates.
     pub strings: Arc<Strings>,
+    /// The base path of the whole site: `base_path` without a language's `/de`, where the
+    /// theme's assets are.
+    pub root_base_path: String,
+    /// Every language of a multilingual site, with the pages it has (empty otherwise).
+    pub alternates: Arc<Vec<Alternate>>,
     page_by_rel: HashMap<String, PageId>,
     subject_by_id: HashMap<String, SubjectId>,
     feature_by_key: HashMap<String, FeatureId>,
@@ -264,6 +269,23 @@ pub struct ModelOptions {
     pub line_dates: Option<Arc<LineDates>>,
     /// The interface strings of the site's language (built-in English by default).
     pub strings: Arc<Strings>,
+    /// For one of a multilingual site's other languages: the base path of the whole site.
+    pub root_base_path: Option<String>,
+}
+
+/// One language of a multilingual site, as the pages of every language link to it.
+#[derive(Debug, Clone, Default)]
+pub struct Alternate {
+    /// `de`
+    pub code: String,
+    /// The language's own name for itself: `Deutsch`.
+    pub name: String,
+    /// `https://example.org/de/`
+    pub base_url: String,
+    /// `/de`
+    pub base_path: String,
+    /// The site paths of the pages the language has (without the base path).
+    pub paths: std::collections::HashSet<String>,
 }
 impl Model {
     /// Builds the model. Always returns one (as complete as the input allows) with every
@@ -271,6 +293,7 @@ impl Model {
     pub fn build(config: Config, content: Content, opts: ModelOptions) -> (Model, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let base_path = config.base_path();
+        let root_base_path = opts.root_base_path.clone().unwrap_or(base_path.clone());
         let edit_links = EditLinks::new(&config);
         let mut m = Model {
             config,
@@ -289,6 +312,8 @@ impl Model {
             home: None,
             top_subjects: Vec::new(),
             strings: Arc::clone(&opts.strings),
+            root_base_path,
+            alternates: Arc::default(),
             page_by_rel: HashMap::new(),
             subject_by_id: HashMap::new(),
             feature_by_key: HashMap::new(),

@@ -168,6 +168,7 @@ impl<'m> Renderer<'m> {
         ctx.insert_json("current_url", &m.url(&path).into());
         ctx.insert_json("current_path", &path.clone().into());
         ctx.insert_json("permalink", &m.permalink_uri(&path).into());
+        ctx.insert_json("translations", &values::translations(m, &path));
     }
 
     /// Page `p` as lists show it, made once per renderer in each mode.

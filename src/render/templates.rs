@@ -121,7 +121,8 @@ pub fn register_functions(tera: &mut Tera, m: &Model, assets: &BTreeMap<String, 
             Ok(crate::urls::prefix_url(&base, &path))
         },
     );
-    let base = m.base_path.clone();
+    // Assets are the whole site's, at its root, whatever language the page is in.
+    let base = m.root_base_path.clone();
     let map = assets.clone();
     tera.register_function(
         "asset",

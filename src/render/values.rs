@@ -300,6 +300,33 @@ pub fn edit_url(m: &Model, p: PageId) -> Value {
     json!(m.edit_links.as_ref().map(|e| e.page(&file)))
 }
 
+/// A multilingual site's languages as this page (at site path `path`) links to them:
+/// `{lang, name, url, permalink, exists, current}` each, `exists` when the language has the
+/// same page (else `url` is its home page). Empty on a site with one language.
+pub fn translations(m: &Model, path: &str) -> Value {
+    Value::Array(
+        m.alternates
+            .iter()
+            .map(|a| {
+                let exists = a.paths.contains(path);
+                let at = if exists { path } else { "/" };
+                json!({
+                    "lang": a.code,
+                    "name": a.name,
+                    "url": crate::urls::prefix_url(&a.base_path, at),
+                    "permalink": format!(
+                        "{}{}",
+                        crate::urls::origin_of(&a.base_url),
+                        crate::urls::encode_uri_path(&crate::urls::prefix_url(&a.base_path, at))
+                    ),
+                    "exists": exists,
+                    "current": a.code == m.config.language,
+                })
+            })
+            .collect(),
+    )
+}
+
 /// What every target's context shares (`site` and `config`): while it stays the same, a
 /// target renders differently only if its own data changed (the preview server relies on it).
 pub fn shared_context(m: &Model, assets: &BTreeMap<String, String>) -> Value {
