@@ -4,6 +4,7 @@
 //! statements (and their conflicts) per language; subjects and features keep one id.
 
 mod common;
+mod serve_util;
 
 use common::{Site, attrs, texts};
 use scraper::Html;
@@ -19,6 +20,10 @@ fn site() -> Site {
     Site::new(&[
         ("versus.toml", CONFIG),
         ("content/features.toml", FEATURES),
+        (
+            "content/articles/chart.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
         (
             "content/_index.md",
             "+++\ntitle = \"Home\"\n+++\nWelcome.\n",
@@ -48,7 +53,7 @@ fn site() -> Site {
         (
             "content/articles/x.de.md",
             "+++\ntitle = \"Django gegen Flask\"\ndate = 2026-01-02\nsubjects = [\"django\", \"flask\"]\n\
-             [features]\n\"Objekt-Mapper\" = { django = \"yes\", flask = \"partial: mit Erweiterung\" }\n+++\nText.\n",
+             [features]\n\"Objekt-Mapper\" = { django = \"yes\", flask = \"partial: mit Erweiterung\" }\n+++\nText.\n\n![Bild](chart.svg)\n",
         ),
         (
             "content/articles/only.md",
@@ -122,6 +127,9 @@ fn translated_pages_link_each_other_with_hreflang_and_the_switcher() {
     let css = attrs(&de, "link[rel=stylesheet]", "href");
     assert!(css[0].starts_with("/style."), "{css:?}");
     assert!(!site.exists("site/de/favicon.svg"));
+    // So are files next to pages: the German page's image is the one at the root.
+    assert_eq!(attrs(&de, ".prose img", "src"), ["/articles/chart.svg"]);
+    assert!(site.exists("site/articles/chart.svg"));
 }
 
 #[test]
@@ -258,4 +266,40 @@ fn a_site_with_one_language_has_no_alternates_or_switcher() {
     assert!(texts(&doc, ".languages").is_empty());
     // Without [languages.de], `a.de.md` is an ordinary article.
     assert!(site.exists("site/articles/a.de/index.html"));
+}
+
+#[test]
+fn the_preview_rebuilds_every_language_like_a_fresh_build() {
+    let site = site();
+    let server = serve_util::Server::start(site.root(), &[]);
+    let events = server.events();
+    serve_util::assert_same_as_build(&site, &server);
+    // A German page's edit, a German table's word, a new German page: each equal to a build.
+    site.write(
+        "content/articles/x.de.md",
+        "+++\ntitle = \"Django gegen Flask, neu\"\nsubjects = [\"django\", \"flask\"]\n+++\nNeu.\n",
+    );
+    events.settle();
+    assert!(
+        server
+            .get("/de/articles/x/")
+            .text()
+            .contains("Django gegen Flask, neu")
+    );
+    serve_util::assert_same_as_build(&site, &server);
+    site.write("i18n/de.toml", "not_stated = \"k. A.\"\n");
+    events.settle();
+    serve_util::assert_same_as_build(&site, &server);
+    site.write(
+        "content/articles/only.de.md",
+        "+++\ntitle = \"Jetzt auch deutsch\"\nsubjects = [\"django\"]\n+++\nJa.\n",
+    );
+    events.settle();
+    let only = Html::parse_document(&server.get("/articles/only/").text());
+    assert_eq!(
+        attrs(&only, ".languages a", "href")[1],
+        "/de/articles/only/",
+        "the English page's switcher now finds the German one"
+    );
+    serve_util::assert_same_as_build(&site, &server);
 }
