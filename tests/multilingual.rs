@@ -100,7 +100,7 @@ fn translated_pages_link_each_other_with_hreflang_and_the_switcher() {
         attrs(&en, ".languages a", "href"),
         ["/articles/x/", "/de/articles/x/"]
     );
-    assert_eq!(texts(&en, ".languages a"), ["English", "Deutsch"]);
+    assert_eq!(texts(&en, ".languages .lang-name"), ["English", "Deutsch"]);
     assert_eq!(attrs(&de, ".languages a[aria-current]", "lang"), ["de"]);
     // A page with no German version: no German alternate, and the switcher goes home.
     let only = site.html("site/articles/only/index.html");
