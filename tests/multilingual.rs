@@ -201,6 +201,15 @@ fn each_language_has_its_own_search_index_and_feed() {
         ["/de/atom.xml"]
     );
     assert!(!site.exists("site/de/robots.txt"));
+    let robots = site.read("site/robots.txt");
+    assert!(
+        robots.contains("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/de/sitemap.xml\n"),
+        "{robots}"
+    );
+    assert!(
+        site.read("site/de/sitemap.xml")
+            .contains("<loc>https://example.org/de/articles/x/</loc>")
+    );
 }
 
 #[test]
