@@ -262,7 +262,7 @@ fn link_languages(mut main: Model, mut others: Vec<Model>) -> (Model, Vec<Model>
     }
     let alternate = |m: &Model| crate::model::Alternate {
         code: m.config.language.clone(),
-        name: m.strings.t("language_name", &[]),
+        name: m.strings.language_name(),
         base_url: m.config.base_url.clone(),
         base_path: m.base_path.clone(),
         paths: m

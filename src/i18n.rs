@@ -47,6 +47,8 @@ enum Entry {
 pub struct Strings {
     lang: String,
     entries: HashMap<String, Entry>,
+    /// Whether the language has a table of its own (else it is English throughout).
+    has_table: bool,
     /// The keys whose value is not the built-in English one (so a page needs to carry the
     /// scripts' strings only when some differ).
     differs_from_builtin: bool,
@@ -117,10 +119,12 @@ impl Strings {
             }
         }
         let differs_from_builtin = builtin.as_ref().is_none_or(|b| *b != entries);
+        let has_table = lang == BASE || parsed.iter().any(|(f, _)| f.lang == lang);
         (
             Strings {
                 lang: lang.to_string(),
                 entries,
+                has_table,
                 differs_from_builtin,
             },
             diags,
@@ -130,6 +134,16 @@ impl Strings {
     /// The language code: `en`, `de`, `pt-BR`.
     pub fn lang(&self) -> &str {
         &self.lang
+    }
+
+    /// The language's name for itself (`language_name`: "Deutsch"), or its code when it has
+    /// no table (it would be "English").
+    pub fn language_name(&self) -> String {
+        if self.has_table {
+            self.t("language_name", &[])
+        } else {
+            self.lang.clone()
+        }
     }
 
     /// `rtl` or `ltr`, from the table's `direction`.
