@@ -9,6 +9,7 @@
 //!
 //! Not here: writing files (`output`), deciding what a change needs (`serve::incremental`).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -439,29 +440,36 @@ impl<'s> Engine<'s> {
 
     /// The non-page files: statics and generated files that win their path (never over a
     /// page: a generated file at a page's path loses), minified when the site minifies.
-    pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Vec<u8>)> {
+    /// The bytes are borrowed unless minified: a big site's generated files (exports, search
+    /// shards) are held once, not copied again before they are written.
+    pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Cow<'a, [u8]>)> {
         let minify = self.site.model.config.build.minify;
         let m = &self.site.model;
-        if !self.prefix.is_empty() {
+        let won: Vec<&File> = if self.prefix.is_empty() {
+            let pages: Vec<String> = self
+                .site
+                .targets()
+                .into_iter()
+                .map(|t| output_path(&m.target_path(t)))
+                .collect();
+            outputs::layer(
+                self.site.statics.iter().chain(generated),
+                pages.iter().map(String::as_str),
+            )
+            .0
+        } else {
             // Another language: only its generated files (see [`Engine::generate`]); the
             // static files are the site's, once, at its root.
-            return generated
-                .iter()
-                .map(|f| (f.path.as_str(), minified(minify, &f.path, f.bytes.clone())))
-                .collect();
-        }
-        let pages: Vec<String> = self
-            .site
-            .targets()
-            .into_iter()
-            .map(|t| output_path(&m.target_path(t)))
-            .collect();
-        let (won, _) = outputs::layer(
-            self.site.statics.iter().chain(generated),
-            pages.iter().map(String::as_str),
-        );
+            generated.iter().collect()
+        };
         won.into_iter()
-            .map(|f| (f.path.as_str(), minified(minify, &f.path, f.bytes.clone())))
+            .map(|f| {
+                let bytes = match minify {
+                    true => Cow::Owned(minified(true, &f.path, f.bytes.clone())),
+                    false => Cow::Borrowed(f.bytes.as_slice()),
+                };
+                (f.path.as_str(), bytes)
+            })
             .collect()
     }
 }

@@ -19,6 +19,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::content::{Age, parse_age};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
@@ -103,6 +105,15 @@ pub fn scan(html: &[u8]) -> Scanned {
     // Without tree construction, `<script>` and `<style>` bodies would be read as markup.
     emitter.naively_switch_states(true);
     let mut out = Scanned::default();
+    // Each link once, in page order: a wide page repeats the same few (a source article on
+    // every row), and every page's links are held until the check ends.
+    let mut seen = HashSet::new();
+    let mut links = Vec::new();
+    let mut keep = |link: String| {
+        if seen.insert(link.clone()) {
+            links.push(link);
+        }
+    };
     for token in html5gum::Tokenizer::new_with_emitter(html, emitter).flatten() {
         let html5gum::Token::StartTag(tag) = token else {
             continue;
@@ -134,17 +145,18 @@ pub fn scan(html: &[u8]) -> Scanned {
         }
         for name in [&b"href"[..], b"src", b"poster"] {
             if let Some(v) = attr(name) {
-                out.links.push(v);
+                keep(v);
             }
         }
         if let Some(srcset) = attr(b"srcset") {
             for candidate in srcset.split(',') {
                 if let Some(url) = candidate.split_ascii_whitespace().next() {
-                    out.links.push(url.to_string());
+                    keep(url.to_string());
                 }
             }
         }
     }
+    out.links = links;
     out
 }
 
@@ -177,128 +189,157 @@ impl Collector {
             .map(|t| (output_path(&model.target_path(t)), t))
             .collect();
         let base_url = &model.config.base_url;
-        let base_is_absolute = !origin_of(base_url).is_empty();
-        let base_path = model.base_path.trim_end_matches('/');
-        let mut diags = Vec::new();
-        let mut external: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let ctx = PageCheck {
+            model,
+            files: &files,
+            by_output: &by_output,
+            base_url,
+            base_is_absolute: !origin_of(base_url).is_empty(),
+            base_path: model.base_path.trim_end_matches('/'),
+        };
         let mut pages: Vec<(&String, &Scanned)> = files
             .iter()
             .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))
             .collect();
         pages.sort_by(|a, b| a.0.cmp(b.0));
-        for (page_out, scanned) in pages {
-            let page_url = format!("{base_path}/{}", page_out.trim_end_matches("index.html"));
-            for id in &scanned.duplicate_ids {
-                diags.push(duplicate_id(model, &by_output, page_out, &page_url, id));
+        // Pages are checked on every core; what they find is kept in page order.
+        let found: Vec<_> = pages
+            .par_iter()
+            .map(|&(page_out, scanned)| ctx.page(page_out, scanned))
+            .collect();
+        let mut diags = Vec::new();
+        let mut external: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (d, urls) in found {
+            diags.extend(d);
+            for (url, page) in urls {
+                external.entry(url).or_default().push(page);
             }
-            let page_dir = match page_out.rfind('/') {
-                Some(i) => &page_out[..i],
-                None => "",
+        }
+        (diags, external)
+    }
+}
+
+/// What checking one page needs: the model, every output file and how links resolve.
+struct PageCheck<'a> {
+    model: &'a Model,
+    files: &'a HashMap<String, Option<Scanned>>,
+    by_output: &'a HashMap<String, Target>,
+    base_url: &'a str,
+    base_is_absolute: bool,
+    base_path: &'a str,
+}
+
+impl PageCheck<'_> {
+    /// One page's broken links, anchors and duplicate ids, and its external links as
+    /// (URL, page URL).
+    fn page(&self, page_out: &str, scanned: &Scanned) -> (Vec<Diagnostic>, Vec<(String, String)>) {
+        let (model, by_output, base_url, base_path) =
+            (self.model, self.by_output, self.base_url, self.base_path);
+        let base_is_absolute = self.base_is_absolute;
+        let mut diags = Vec::new();
+        let mut external = Vec::new();
+        let page_url = format!("{base_path}/{}", page_out.trim_end_matches("index.html"));
+        for id in &scanned.duplicate_ids {
+            diags.push(duplicate_id(model, by_output, page_out, &page_url, id));
+        }
+        let page_dir = match page_out.rfind('/') {
+            Some(i) => &page_out[..i],
+            None => "",
+        };
+        // `scan` keeps each link once.
+        for href in &scanned.links {
+            let href_t = href.trim();
+            let (before, fragment) = match href_t.split_once('#') {
+                Some((b, f)) => (b, Some(f)),
+                None => (href_t, None),
             };
-            let mut seen = HashSet::new();
-            for href in &scanned.links {
-                if !seen.insert(href.as_str()) {
-                    continue;
-                }
-                let href_t = href.trim();
-                let (before, fragment) = match href_t.split_once('#') {
-                    Some((b, f)) => (b, Some(f)),
-                    None => (href_t, None),
-                };
-                let before = before.split('?').next().unwrap_or("");
-                // A link to this very site, written out in full (canonical, feed links).
-                let before = if base_is_absolute && before.starts_with(base_url.as_str()) {
-                    format!("{base_path}/{}", &before[base_url.len()..])
-                } else if base_is_absolute && before == base_url.trim_end_matches('/') {
-                    format!("{base_path}/")
+            let before = before.split('?').next().unwrap_or("");
+            // A link to this very site, written out in full (canonical, feed links).
+            let before = if base_is_absolute && before.starts_with(base_url) {
+                format!("{base_path}/{}", &before[base_url.len()..])
+            } else if base_is_absolute && before == base_url.trim_end_matches('/') {
+                format!("{base_path}/")
+            } else {
+                before.to_string()
+            };
+            let lower = before.to_ascii_lowercase();
+            if lower.starts_with("http://") || lower.starts_with("https://") {
+                external.push((before.clone(), page_url.clone()));
+                continue;
+            }
+            if before.starts_with("//") {
+                external.push((format!("https:{before}"), page_url.clone()));
+                continue;
+            }
+            if crate::urls::has_scheme(&before) {
+                continue; // mailto:, tel:, data:, javascript:, ...
+            }
+            let target_key = if before.is_empty() {
+                Some(page_out.to_string())
+            } else if let Some(rooted) = before.strip_prefix('/') {
+                let rooted = format!("/{rooted}");
+                if base_path.is_empty() {
+                    Some(rooted.trim_start_matches('/').to_string())
+                } else if rooted == base_path || rooted.starts_with(&format!("{base_path}/")) {
+                    Some(
+                        rooted[base_path.len()..]
+                            .trim_start_matches('/')
+                            .to_string(),
+                    )
                 } else {
-                    before.to_string()
-                };
-                let lower = before.to_ascii_lowercase();
-                if lower.starts_with("http://") || lower.starts_with("https://") {
-                    external
-                        .entry(before.clone())
-                        .or_default()
-                        .push(page_url.clone());
-                    continue;
-                }
-                if before.starts_with("//") {
-                    external
-                        .entry(format!("https:{before}"))
-                        .or_default()
-                        .push(page_url.clone());
-                    continue;
-                }
-                if crate::urls::has_scheme(&before) {
-                    continue; // mailto:, tel:, data:, javascript:, ...
-                }
-                let target_key = if before.is_empty() {
-                    Some(page_out.clone())
-                } else if let Some(rooted) = before.strip_prefix('/') {
-                    let rooted = format!("/{rooted}");
-                    if base_path.is_empty() {
-                        Some(rooted.trim_start_matches('/').to_string())
-                    } else if rooted == base_path || rooted.starts_with(&format!("{base_path}/")) {
-                        Some(
-                            rooted[base_path.len()..]
-                                .trim_start_matches('/')
-                                .to_string(),
-                        )
-                    } else {
-                        diags.push(broken(
-                            model,
-                            &by_output,
-                            page_out,
-                            &page_url,
-                            href,
-                            format!(
-                                "it is outside the site's base path {base_path}/, so it breaks when the site is served there"
-                            ),
-                        ));
-                        continue;
-                    }
-                } else {
-                    let mut joined = join_rel(page_dir, &before);
-                    if before.ends_with('/') && !joined.is_empty() {
-                        joined.push('/');
-                    }
-                    Some(joined)
-                };
-                let Some(key) = target_key else { continue };
-                let key = percent_decode(&key);
-                let Some(found) = lookup(&files, &key) else {
                     diags.push(broken(
                         model,
-                        &by_output,
+                        by_output,
                         page_out,
                         &page_url,
                         href,
-                        "the site has no such file".to_string(),
+                        format!(
+                            "it is outside the site's base path {base_path}/, so it breaks when the site is served there"
+                        ),
                     ));
                     continue;
-                };
-                if let Some(fragment) = fragment {
-                    let fragment = percent_decode(fragment);
-                    if fragment.is_empty() || fragment == "top" {
-                        continue;
-                    }
-                    if let Some(Some(target)) = files.get(&found)
-                        && !target.ids.contains(&fragment)
-                    {
-                        let on = if found == *page_out {
-                            "this page".to_string()
-                        } else {
-                            format!("{base_path}/{}", found.trim_end_matches("index.html"))
-                        };
-                        diags.push(broken(
-                            model,
-                            &by_output,
-                            page_out,
-                            &page_url,
-                            href,
-                            format!("{on} has no element with id=\"{fragment}\""),
-                        ));
-                    }
+                }
+            } else {
+                let mut joined = join_rel(page_dir, &before);
+                if before.ends_with('/') && !joined.is_empty() {
+                    joined.push('/');
+                }
+                Some(joined)
+            };
+            let Some(key) = target_key else { continue };
+            let key = percent_decode(&key);
+            let Some(found) = lookup(self.files, &key) else {
+                diags.push(broken(
+                    model,
+                    by_output,
+                    page_out,
+                    &page_url,
+                    href,
+                    "the site has no such file".to_string(),
+                ));
+                continue;
+            };
+            if let Some(fragment) = fragment {
+                let fragment = percent_decode(fragment);
+                if fragment.is_empty() || fragment == "top" {
+                    continue;
+                }
+                if let Some(Some(target)) = self.files.get(&found)
+                    && !target.ids.contains(&fragment)
+                {
+                    let on = if found == page_out {
+                        "this page".to_string()
+                    } else {
+                        format!("{base_path}/{}", found.trim_end_matches("index.html"))
+                    };
+                    diags.push(broken(
+                        model,
+                        by_output,
+                        page_out,
+                        &page_url,
+                        href,
+                        format!("{on} has no element with id=\"{fragment}\""),
+                    ));
                 }
             }
         }

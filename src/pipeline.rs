@@ -92,7 +92,7 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
     diags.extend(d);
     let files = engine.files(&generated);
     for (path, bytes) in &files {
-        emit(path, bytes.clone())?;
+        emit(path, bytes.to_vec())?;
     }
     let (mut pages, mut count) = (targets.len(), files.len());
     // A multilingual site's other languages, each under its own folder. (The preview
@@ -106,7 +106,7 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
         diags.extend(d);
         let files = engine.files(&generated);
         for (path, bytes) in &files {
-            emit(path, bytes.clone())?;
+            emit(path, bytes.to_vec())?;
         }
         pages += targets.len();
         count += files.len();

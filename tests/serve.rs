@@ -220,6 +220,13 @@ fn stylesheet_changes_are_swapped_not_reloaded() {
     let new = renamed[1].as_str().unwrap();
     assert!(new.starts_with("/extra.") && new.ends_with(".css"), "{new}");
     assert_eq!(server.get(new).text(), "body { color: blue }");
+    // A page served just before the edit still loads the stylesheet it names (and is then
+    // swapped to the new one); the old name is served, not listed.
+    let old = renamed[0].as_str().unwrap();
+    let r = server.get(old);
+    assert_eq!(r.status, 200, "{old}");
+    assert_eq!(r.text(), "body { color: red }");
+    assert!(!server.paths().iter().any(|p| format!("/{p}") == old));
 }
 
 #[test]
@@ -323,18 +330,20 @@ fn a_burst_of_keep_alive_connections_is_answered_on_every_one() {
     }
 }
 
+/// The version a served page names in its live-reload script tag.
+fn version_of(html: &str) -> u64 {
+    let at = html.find("data-version=\"").expect("data-version") + 14;
+    html[at..at + html[at..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
 /// `live.js` relies on this: a page names the version it was served from, `hello` the
 /// current one, and each change the version it publishes.
 #[test]
 fn pages_and_events_carry_the_published_version() {
     let site = site();
     let server = Server::start(site.root(), &[]);
-    let version_of = |html: &str| -> u64 {
-        let at = html.find("data-version=\"").expect("data-version") + 14;
-        html[at..at + html[at..].find('"').unwrap()]
-            .parse()
-            .unwrap()
-    };
     let events = server.events();
     let first = events.hello["version"]
         .as_u64()
@@ -352,6 +361,131 @@ fn pages_and_events_carry_the_published_version() {
     let errors = events.wait("errors");
     assert_eq!(errors["version"].as_u64(), Some(first + 1), "{errors}");
     assert_eq!(server.events().hello["version"].as_u64(), Some(first + 1));
+}
+
+/// A page edited and then undone is what it was, but not from the same version: a browser's
+/// copy revalidated with `304` would carry the old version, and `live.js`, asking what
+/// changed since then, would be told to reload, get the same copy, and reload again.
+#[test]
+fn a_page_edited_then_undone_is_not_revalidated_from_an_older_version() {
+    let site = site();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    let page = server.get(PAGE);
+    let etag = page.header("etag").unwrap().to_string();
+    let first = version_of(&page.text());
+    let original = site.read("content/articles/alpha-vs-beta.md");
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Second version."),
+    );
+    events.wait_page(PAGE);
+    site.write("content/articles/alpha-vs-beta.md", &original);
+    let undo = events.wait_page(PAGE);
+    let again = request(server.port, "GET", PAGE, &[("If-None-Match", &etag)]);
+    assert_eq!(
+        again.status, 200,
+        "a copy from version {first} is not current"
+    );
+    assert_eq!(strip_script(&again.body), strip_script(&page.body));
+    assert_eq!(
+        Some(version_of(&again.text())),
+        undo["version"].as_u64(),
+        "{undo}"
+    );
+    // Within a version, a copy is still revalidated.
+    let etag = again.header("etag").unwrap();
+    assert_eq!(
+        request(server.port, "GET", PAGE, &[("If-None-Match", etag)]).status,
+        304
+    );
+}
+
+/// The stylesheets a page links (their paths), in order.
+fn stylesheets(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(r#"link[rel~="stylesheet"]"#).unwrap();
+    doc.select(&sel)
+        .filter_map(|l| l.value().attr("href"))
+        .map(|h| h.split('?').next().unwrap_or(h).to_string())
+        .collect()
+}
+
+/// A page that missed events (opened, restored from the back/forward cache, relayed by a new
+/// leader meanwhile) asks `/__versus/since` what they meant for it. A stylesheet edit renames
+/// the stylesheet in every page's HTML; the old check (the page's ETag against the server's)
+/// took that for an edit and reloaded the page, where the tabs that saw the event swapped the
+/// stylesheet. The stress test caught a tab reloading that way.
+#[test]
+fn a_page_that_missed_events_learns_what_they_meant_for_it() {
+    let site = site();
+    site.write("static/style.css", "body { color: red }");
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    let id = events.hello["server"].as_str().unwrap().to_string();
+    let since = |version: u64, page: &str| -> serde_json::Value {
+        let page = page.replace('/', "%2F");
+        let r = server.get(&format!(
+            "/__versus/since?server={id}&version={version}&page={page}"
+        ));
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+        serde_json::from_slice(&r.body).unwrap()
+    };
+    let first = events.hello["version"].as_u64().unwrap();
+    let linked = stylesheets(&server.get(PAGE).text());
+
+    site.write("static/style.css", "body { color: blue }");
+    let css = events.wait("change");
+    assert_eq!(css["pages"], serde_json::json!([]), "{css}");
+    let now = stylesheets(&server.get(PAGE).text());
+    assert_ne!(now, linked, "the page's HTML names the new stylesheet");
+    let a = since(first, PAGE);
+    assert_eq!(a["reload"], false, "{a}");
+    assert_eq!(a["css"], css["css"], "{a}");
+    assert_eq!(a["version"], css["version"], "{a}");
+    // Swapping the answer's pairs into the page served before the edit gives what is
+    // served now.
+    let swapped: Vec<String> = linked
+        .iter()
+        .map(|href| {
+            a["css"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .fold(href.clone(), |h, p| {
+                    if p[0] == h.as_str() {
+                        p[1].as_str().unwrap().to_string()
+                    } else {
+                        h
+                    }
+                })
+        })
+        .collect();
+    assert_eq!(swapped, now);
+
+    site.write(
+        "content/articles/alpha-vs-beta.md",
+        &article("Second version."),
+    );
+    let edit = events.wait_page(PAGE);
+    assert_eq!(since(first, PAGE)["reload"], true);
+    let home = since(first, "/");
+    assert_eq!(
+        home["reload"], false,
+        "the home page did not change: {home}"
+    );
+    assert_eq!(home["css"], css["css"], "{home}");
+    let current = since(edit["version"].as_u64().unwrap(), PAGE);
+    assert_eq!(current["reload"], false, "{current}");
+    assert_eq!(current["css"], serde_json::json!([]), "{current}");
+
+    // A page from another server run reloads; a malformed question is refused.
+    let other = server.get(&format!(
+        "/__versus/since?server=other&version={first}&page=%2F"
+    ));
+    assert!(other.text().contains("\"reload\":true"), "{}", other.text());
+    assert_eq!(server.get("/__versus/since?version=1").status, 400);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::levels::{LevelEntry, LevelSet};
 use super::{Feature, FeatureId, Group, GroupId, Model, Named};
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, LineIndex, closest};
 use crate::slug::slugify;
 
 /// `features.toml`, as written.
@@ -30,7 +30,8 @@ struct Catalog {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogEntry {
-    name: String,
+    /// With its place in the file, for messages about the feature.
+    name: toml::Spanned<String>,
     #[serde(default)]
     group: Option<String>,
     #[serde(default)]
@@ -78,20 +79,24 @@ impl Model {
         // A file that only declares levels lists no features, so it cannot know them all.
         self.has_catalog = !catalog.feature.is_empty() || catalog.level.is_empty();
         self.levels = LevelSet::declare(catalog.level, text, &file, diags);
+        // One index of the file's lines: a catalogue of 15,000 features is not searched
+        // line by line for each.
+        let lines = LineIndex::new(text);
         let language = self.config.language.clone();
         for mut entry in catalog.feature {
-            let slug = slugify(&entry.name);
+            let (line, column) = lines.line_col(entry.name.span().start);
+            let mut name = entry.name.into_inner();
+            let slug = slugify(&name);
             // In another language the translated name is shown, and found in tables, too.
             if let Some(t) = entry.translations.remove(&language) {
                 entry
                     .aliases
-                    .insert(0, std::mem::replace(&mut entry.name, t.name));
+                    .insert(0, std::mem::replace(&mut name, t.name));
                 entry.description = t.description.or(entry.description);
             }
             let group = self.group_named(entry.group.as_deref().unwrap_or(OTHER_GROUP));
             let id = self.features.len();
-            let line = find_line(text, &format!("\"{}\"", entry.name));
-            for key in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
+            for key in std::iter::once(&name).chain(entry.aliases.iter()) {
                 let k = slugify(key);
                 if let Some(&other) = self.feature_by_key.get(&k) {
                     if other != id {
@@ -99,7 +104,7 @@ impl Model {
                         diags.push(
                             Diagnostic::error(format!(
                                 "`{key}` names two features: `{}` and `{}`",
-                                self.features[other].name, entry.name
+                                self.features[other].name, name
                             ))
                             .in_file(&file)
                             .at(line, 1, Some(text)),
@@ -111,7 +116,7 @@ impl Model {
             }
             self.groups[group].features.push(id);
             self.features.push(Feature {
-                name: entry.name,
+                name,
                 slug,
                 group,
                 description: entry.description,
@@ -120,7 +125,7 @@ impl Model {
                 named_at: Named {
                     file: file.clone(),
                     line,
-                    column: 1,
+                    column,
                 },
             });
         }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::history::Catch;
 use super::live::{EVENTS_PATH, SCRIPT_PATH};
 use super::snapshot::Entry;
 use super::{Published, Shared};
@@ -22,6 +23,8 @@ use super::{Published, Shared};
 pub const LIVE_JS: &str = include_str!("live.js");
 /// Lists every served path as JSON (for tests and tools).
 pub const INDEX_PATH: &str = "/__versus/files.json";
+/// What a page that missed events must do: `?server=ID&version=N&page=/a/` (see `history`).
+pub const SINCE_PATH: &str = "/__versus/since";
 
 /// Turns a request target into a path relative to the site root (`a/b.css`, `` for `/`), or
 /// says why it is refused. The trailing slash is kept (`a/`).
@@ -101,12 +104,11 @@ fn not_modified(request: &Request, etag: &str) -> bool {
 }
 
 /// The `<script>` tag injected into every HTML page served (never into `build` output): it
-/// tells `live.js` which server run, page (ETag) and published version the page came from.
-fn script_tag(shared: &Shared, etag: &str, version: u64, fallback: bool) -> String {
+/// tells `live.js` which server run and published version the page came from.
+fn script_tag(shared: &Shared, version: u64, fallback: bool) -> String {
     format!(
-        "<script src=\"{SCRIPT_PATH}\" data-server=\"{}\" data-etag=\"{}\" data-version=\"{version}\"{} defer></script>",
+        "<script src=\"{SCRIPT_PATH}\" data-server=\"{}\" data-version=\"{version}\"{} defer></script>",
         shared.server_id,
-        etag.replace('"', "&quot;"),
         if fallback { " data-fallback=\"1\"" } else { "" }
     )
 }
@@ -135,8 +137,17 @@ fn entry_response(
     version: u64,
     status: u16,
 ) -> Reply {
-    let etag = format!("\"{:016x}-{}\"", entry.hash, shared.server_id);
     let mime = mime_type(path);
+    let html = mime.starts_with("text/html");
+    // A page carries the version it was served from (`live.js` compares it with the events),
+    // so its ETag names that version too: a copy revalidated with `304` after a later build
+    // would carry an old version, and `/__versus/since` would tell it to reload for an edit
+    // its content already has (edited and undone), again after every reload.
+    let etag = if html {
+        format!("\"{:016x}-{}-{version}\"", entry.hash, shared.server_id)
+    } else {
+        format!("\"{:016x}-{}\"", entry.hash, shared.server_id)
+    };
     let base = Response::from_data(Vec::new())
         .with_header(header("Content-Type", mime))
         .with_header(header("ETag", &etag))
@@ -144,8 +155,8 @@ fn entry_response(
     if status == 200 && not_modified(request, &etag) {
         return base.with_status_code(304);
     }
-    let body = if mime.starts_with("text/html") {
-        inject(&entry.bytes, &script_tag(shared, &etag, version, false))
+    let body = if html {
+        inject(&entry.bytes, &script_tag(shared, version, false))
     } else {
         entry.bytes.as_ref().clone()
     };
@@ -196,6 +207,9 @@ fn answer(shared: &Shared, request: &Request) -> Reply {
             .with_header(header("Cache-Control", "no-cache"));
     }
     let published: Arc<Published> = shared.published();
+    if format!("/{rel}") == SINCE_PATH {
+        return since(shared, &published, url);
+    }
     let Some(snapshot) = &published.snapshot else {
         return error_page(shared, &published);
     };
@@ -215,6 +229,9 @@ fn answer(shared: &Shared, request: &Request) -> Reply {
     if let Some(entry) = snapshot.files.get(&key) {
         return entry_response(shared, request, (&key, entry), published.version, 200);
     }
+    if let Some((_, entry)) = published.retired.iter().rev().find(|(p, _)| *p == key) {
+        return entry_response(shared, request, (&key, entry), published.version, 200);
+    }
     if !key.ends_with('/') && snapshot.files.contains_key(&format!("{key}/index.html")) {
         let path = url.split(['?', '#']).next().unwrap_or(url);
         let query = url.find('?').map_or("", |i| &url[i..]);
@@ -228,6 +245,37 @@ fn answer(shared: &Shared, request: &Request) -> Reply {
         Some(entry) => entry_response(shared, request, ("404.html", entry), published.version, 404),
         None => plain(404, "not found\n"),
     }
+}
+
+/// Answers [`SINCE_PATH`] from the published history: JSON, `{"version", "reload", "css"}`.
+/// A page from another server run reloads.
+fn since(shared: &Shared, published: &Published, url: &str) -> Reply {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let (mut server, mut version, mut page) = (None, None, None);
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = crate::urls::percent_decode(value);
+        match name {
+            "server" => server = value,
+            "version" => version = value.and_then(|v| v.parse::<u64>().ok()),
+            "page" => page = value,
+            _ => {}
+        }
+    }
+    let (Some(server), Some(version), Some(page)) = (server, version, page) else {
+        return plain(
+            400,
+            "bad request: expected ?server=ID&version=N&page=PATH\n",
+        );
+    };
+    let catch = if server == shared.server_id {
+        published.history.since(version, &page)
+    } else {
+        Catch::Reload
+    };
+    Response::from_string(catch.to_json(published.version).to_string())
+        .with_header(header("Content-Type", "application/json"))
+        .with_header(header("Cache-Control", "no-store"))
 }
 
 /// Shown for every page while no build has succeeded yet.
@@ -256,7 +304,7 @@ fn error_page(shared: &Shared, published: &Published) -> Reply {
     let etag = format!("\"{hash:016x}-{}\"", shared.server_id);
     let html = inject(
         body.as_bytes(),
-        &script_tag(shared, &etag, published.version, true),
+        &script_tag(shared, published.version, true),
     );
     Response::from_data(html)
         .with_status_code(500)

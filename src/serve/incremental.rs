@@ -23,6 +23,10 @@
 //!   rendered, and only the generated files that hold page text are made again
 //!   ([`outputs::Change::Text`]: the search index, feeds listing the pages).
 //!
+//! A batch whose files, read again, hold what they held (a save without an edit; an
+//! editor's save reported in two batches, the second finding nothing new) is reported as
+//! such ("files unchanged") and renders nothing.
+//!
 //! A failed build keeps the last good state; the paths it was given are kept too and handed
 //! to the next rebuild, so a later save never builds on a stale read.
 //!
@@ -50,6 +54,9 @@ pub enum Route {
     Full,
     Model,
     Pages,
+    /// The files reported hold what was read last time (a save without an edit, or a
+    /// second report of a save already read): nothing was rebuilt.
+    Unchanged,
 }
 
 impl Route {
@@ -58,6 +65,7 @@ impl Route {
             Route::Full => "full rebuild",
             Route::Model => "content changed: model rebuilt",
             Route::Pages => "page text changed",
+            Route::Unchanged => "files unchanged",
         }
     }
 }
@@ -217,7 +225,7 @@ impl Builder {
                 snapshot: Some(state.snapshot.clone()),
                 diagnostics: Vec::new(),
                 edited_page: None,
-                route: Route::Pages,
+                route: Route::Unchanged,
                 rendered: 0,
             });
         }
@@ -562,10 +570,8 @@ fn assemble(
     };
     for (path, bytes) in engine.files(generated) {
         let entry = match old.snapshot.files.get(path) {
-            Some(e) if e.bytes.as_slice() == bytes.as_slice() || unchanged(path, &bytes) => {
-                e.clone()
-            }
-            _ => Entry::new(bytes),
+            Some(e) if e.bytes.as_slice() == bytes.as_ref() || unchanged(path, &bytes) => e.clone(),
+            _ => Entry::new(bytes.into_owned()),
         };
         out.insert(path.to_string(), entry);
     }

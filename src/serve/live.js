@@ -5,13 +5,13 @@
 // Every page knows the published version it was served from; every event carries the version
 // it announces. A tab acts on each change once, and when it sees that it missed some (it was
 // opened, restored from the back/forward cache or relayed by a new leader meanwhile) it asks
-// the server once whether its page is still current. A stylesheet swapped in place therefore
-// never turns into a reload later.
+// the server what they meant for its page (`/__versus/since`): reload, or swap stylesheets.
+// A stylesheet edit is therefore swapped in, never turned into a reload, however it reaches
+// a tab.
 (() => {
   "use strict";
   const me = document.currentScript;
   const server = me.dataset.server;
-  const etag = me.dataset.etag;
   const fallback = me.dataset.fallback === "1";
   let seen = Number(me.dataset.version || 0); // the last version this page is up to date with
   const KEY = "versus-scroll:" + location.pathname;
@@ -41,23 +41,59 @@
     location.reload();
   }
 
-  // Events were missed: reload once if this page is not what the server now serves.
-  function checkFresh() {
-    fetch(location.href, { method: "HEAD", cache: "no-store" })
-      .then((r) => { if (r.headers.get("ETag") !== etag) reload(); })
-      .catch(() => {});
-  }
-
+  // Swaps stylesheets: `pairs` of (old URL, new URL), applied in the order they were
+  // published, so a link follows a chain of renames; equal URLs mean new content, same name.
+  // A pair naming a stylesheet this page no longer links does nothing, so applying the same
+  // pairs again is harmless.
   function swapCss(pairs) {
     for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
-      const url = new URL(link.href, location.href);
+      const was = new URL(link.href, location.href).pathname;
+      let path = was;
+      let fresh = false;
       for (const [from, to] of pairs) {
-        if (url.pathname !== from) continue;
-        const next = new URL(to, location.href);
-        if (from === to) next.search = "?v=" + Date.now();
-        link.href = next.pathname + next.search;
+        if (path !== from) continue;
+        fresh = fresh || from === to;
+        path = new URL(to, location.href).pathname;
       }
+      if (path !== was || fresh) link.href = path + (fresh ? "?v=" + Date.now() : "");
     }
+  }
+
+  // Events were missed: versions after `owed`. The server says what they meant for this page
+  // (reload, or stylesheets to swap); the answer covers every version up to its own, so an
+  // answer older than an event applied meanwhile is asked again (its swaps must come first).
+  let owed = null;
+  let asking = false;
+  let again = false;
+  function owe(since) {
+    owed = owed === null ? since : Math.min(owed, since);
+  }
+  function catchUp() {
+    if (owed === null) return;
+    if (asking) { again = true; return; }
+    asking = true;
+    again = false;
+    const url = "/__versus/since?server=" + encodeURIComponent(server) + "&version=" + owed +
+      "&page=" + encodeURIComponent(here());
+    fetch(url, { cache: "no-store" })
+      .then((r) => r.json())
+      .then((a) => {
+        if (reloading || owed === null) return;
+        if (a.reload) return reload();
+        swapCss(a.css);
+        if (a.version >= seen) {
+          seen = a.version;
+          owed = null;
+        } else {
+          again = true;
+        }
+      })
+      // The server is away: the stream's next `hello` asks again.
+      .catch(() => {})
+      .finally(() => {
+        asking = false;
+        if (again) catchUp();
+      });
   }
 
   function overlay(errors) {
@@ -112,18 +148,20 @@
       state.connected = true;
       overlay(msg.errors);
       if (msg.server !== server) return reload();
-      // Behind this page (a leader whose stream lags): the events will follow.
+      // A page newer than the greeting (a leader whose stream lags) waits for the events; an
+      // older one missed some.
       if (msg.version > seen) {
+        owe(seen);
         seen = msg.version;
-        checkFresh();
       }
+      catchUp();
     } else if (msg.type === "lost") {
       state.connected = false;
     } else if (msg.type === "errors") {
       overlay(msg.errors);
     } else if (msg.type === "change") {
       if (msg.version <= seen) return; // this page was served after it
-      if (msg.version > seen + 1) checkFresh(); // and act on this one too
+      if (msg.version > seen + 1) owe(seen); // and act on this one too
       seen = msg.version;
       overlay([]);
       if (fallback) return reload();
@@ -133,6 +171,7 @@
       }
       if (msg.all || msg.pages.includes(here())) return reload();
       if (msg.css.length) swapCss(msg.css);
+      catchUp();
     }
   }
 

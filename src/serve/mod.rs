@@ -17,6 +17,7 @@
 //! ([`crate::engine`]) that `versus build` runs.
 
 pub mod guard;
+pub mod history;
 pub mod http;
 pub mod incremental;
 pub mod live;
@@ -62,6 +63,10 @@ pub struct Published {
     /// missed one.
     pub version: u64,
     pub errors: Vec<DiagView>,
+    /// What changed in which version, for pages that missed some events.
+    pub history: Arc<history::History>,
+    /// Fingerprinted files renamed by recent rebuilds ([`snapshot::retire`]), still served.
+    pub retired: Arc<Vec<(String, snapshot::Entry)>>,
 }
 
 /// State shared by workers, the rebuild loop and the event hub.
@@ -179,6 +184,8 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         version: u64::from(outcome.snapshot.is_some()),
         snapshot: outcome.snapshot,
         errors,
+        history: Arc::default(),
+        retired: Arc::default(),
     });
 
     let server = Arc::new(server);
@@ -284,6 +291,8 @@ fn rebuild_loop(
                     snapshot: old.snapshot.clone(),
                     version: old.version,
                     errors,
+                    history: old.history.clone(),
+                    retired: old.retired.clone(),
                 });
                 shared.hub.send(&event);
                 continue;
@@ -304,6 +313,8 @@ fn rebuild_loop(
                     snapshot: old.snapshot.clone(),
                     version: old.version,
                     errors,
+                    history: old.history.clone(),
+                    retired: old.retired.clone(),
                 });
                 shared.hub.send(&event);
             }
@@ -316,12 +327,18 @@ fn rebuild_loop(
                         ..Default::default()
                     },
                 };
+                let retired = match &old.snapshot {
+                    Some(o) => Arc::new(snapshot::retire(&old.retired, o, &new)),
+                    None => old.retired.clone(),
+                };
                 let pages = new.pages;
                 let version = old.version + 1;
                 shared.publish(Published {
                     snapshot: Some(new),
                     version,
                     errors: Vec::new(),
+                    history: Arc::new(old.history.with(version, &change)),
+                    retired,
                 });
                 let ms = saved_at.elapsed().as_millis();
                 if std::env::var_os("VERSUS_SERVE_TIMINGS").is_some() {
@@ -352,11 +369,9 @@ fn rebuild_loop(
     }
 }
 
+/// The end of a "rebuilt" line: what changed, and which files the rebuild was for.
 fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
-    let what = paths
-        .first()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
+    let what = saved_files(paths);
     let mut parts = Vec::new();
     if !change.pages.is_empty() {
         parts.push(format!(
@@ -377,6 +392,27 @@ fn describe(change: &snapshot::Change, paths: &[PathBuf]) -> String {
     format!("{} ({what})", parts.join(", "))
 }
 
+/// Names the files a rebuild was for: up to three, then how many more. A batch can hold
+/// several saves (a burst, or another file's save arriving while one was read), and each
+/// should be named, not only the first.
+fn saved_files(paths: &[PathBuf]) -> String {
+    const NAMED: usize = 3;
+    let mut names: Vec<String> = Vec::new();
+    for p in paths {
+        let name = p.display().to_string();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let more = names.len().saturating_sub(NAMED);
+    names.truncate(NAMED);
+    let mut what = names.join(", ");
+    if more > 0 {
+        what.push_str(&format!(" and {more} more"));
+    }
+    what
+}
+
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         "open"
@@ -392,5 +428,21 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("could not open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_names_each_file_it_was_for() {
+        let paths = |names: &[&str]| names.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(saved_files(&paths(&["a.md"])), "a.md");
+        assert_eq!(saved_files(&paths(&["a.md", "b.md", "a.md"])), "a.md, b.md");
+        assert_eq!(
+            saved_files(&paths(&["a", "b", "c", "d", "e"])),
+            "a, b, c and 2 more"
+        );
     }
 }

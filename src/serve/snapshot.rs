@@ -5,6 +5,7 @@
 //! the server shows is byte for byte what `versus build` writes. [`diff`] compares two snapshots to tell browsers what to do: reload the pages that
 //! changed, only swap a stylesheet whose fingerprinted name changed, reload every page when a
 //! script or image changed, and do nothing for data files no page shows (see [`Kind`]).
+//! [`retire`] keeps the fingerprinted files a rebuild renamed, for pages served just before.
 //!
 //! This module knows nothing of HTTP or of watching files.
 
@@ -119,6 +120,33 @@ pub fn url_of(base_path: &str, output_path: &str) -> String {
         .filter(|p| p.is_empty() || p.ends_with('/'))
         .unwrap_or(output_path);
     format!("{base_path}/{p}")
+}
+
+/// Fingerprinted files kept after a rebuild renamed them, at most this many.
+pub const RETIRED_KEPT: usize = 32;
+
+/// `kept` plus the fingerprinted files of `old` that `new` no longer has under that name,
+/// newest last, at most [`RETIRED_KEPT`]. A page served just before a rebuild asks for the
+/// stylesheet or script it names just after it: served from here, it loads as it was, and
+/// `live.js` then swaps or reloads as for any open page (a `404` would show it unstyled).
+pub fn retire(kept: &[(String, Entry)], old: &Snapshot, new: &Snapshot) -> Vec<(String, Entry)> {
+    let mut retired: Vec<(String, Entry)> = kept
+        .iter()
+        .filter(|(path, _)| !new.files.contains_key(path))
+        .cloned()
+        .collect();
+    for (name, out) in &old.assets {
+        if new.assets.get(name) == Some(out) || new.files.contains_key(out) {
+            continue;
+        }
+        if let Some(entry) = old.files.get(out) {
+            retired.retain(|(path, _)| path != out);
+            retired.push((out.clone(), entry.clone()));
+        }
+    }
+    let over = retired.len().saturating_sub(RETIRED_KEPT);
+    retired.drain(..over);
+    retired
 }
 
 /// Compares two snapshots. A page whose only change is the fingerprinted name of a stylesheet
@@ -309,5 +337,36 @@ mod tests {
         let old = snap(&[("a/index.html", "A"), ("img.png", "1")], &[]);
         let new = snap(&[("a/index.html", "A"), ("img.png", "2")], &[]);
         assert!(diff(&old, &new, "").all);
+    }
+
+    #[test]
+    fn renamed_fingerprinted_files_are_kept_a_while() {
+        let v1 = snap(&[("s.1.css", "one")], &[("s.css", "s.1.css")]);
+        let v2 = snap(&[("s.2.css", "two")], &[("s.css", "s.2.css")]);
+        let kept = retire(&[], &v1, &v2);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].0, "s.1.css");
+        assert_eq!(kept[0].1.bytes.as_slice(), b"one");
+        // Back to the first content: its name is current again, not retired.
+        let v3 = snap(&[("s.1.css", "one")], &[("s.css", "s.1.css")]);
+        let kept = retire(&kept, &v2, &v3);
+        assert_eq!(
+            kept.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            ["s.2.css"]
+        );
+        let mut kept = Vec::new();
+        for n in 0..RETIRED_KEPT + 5 {
+            let old = snap(
+                &[(&format!("s.{n}.css"), "x")],
+                &[("s.css", &format!("s.{n}.css"))],
+            );
+            let new = snap(&[], &[("s.css", "s.next.css")]);
+            kept = retire(&kept, &old, &new);
+        }
+        assert_eq!(kept.len(), RETIRED_KEPT);
+        assert_eq!(
+            kept.last().unwrap().0,
+            format!("s.{}.css", RETIRED_KEPT + 4)
+        );
     }
 }

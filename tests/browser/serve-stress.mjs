@@ -6,7 +6,8 @@
 //     and in several contexts, plus a second server on another site in fresh contexts;
 //   * rapid saves, front matter broken then fixed, bursts of saves;
 //   * ten tabs opened at once, then the oldest closed (the leader goes, another takes over);
-//   * stylesheet edits, which must be swapped in without reloading any tab;
+//   * stylesheet edits, which must be swapped in without reloading any tab, also in tabs
+//     opening just then;
 //   * back/forward navigation across an edit;
 //   * the server stopped with Ctrl-C (SIGINT) and started again with the tabs open, sometimes
 //     with a first build that fails.
@@ -176,7 +177,11 @@ class Context {
   }
   async open(url) {
     const page = await this.ctx.newPage();
-    const tab = { page, ctx: this, name: `${this.name}/tab${++tabSeq}`, errors: [] };
+    const tab = { page, ctx: this, name: `${this.name}/tab${++tabSeq}`, errors: [], loads: 0 };
+    // Every load of the page, the first one and any reload.
+    page.on("framenavigated", (f) => {
+      if (f === page.mainFrame() && f.url() !== "about:blank") tab.loads++;
+    });
     // A closing page may still report requests (a follower that just took over the stream):
     // once a tab is closed, its requests are no one's.
     page.on("request", (r) => {
@@ -188,7 +193,7 @@ class Context {
     page.on("console", (m) => {
       // While the first build fails, every URL answers with the error page and status 500.
       if (failingFirstBuild && /status of 500/.test(m.text())) return;
-      if (m.type() === "error") tab.errors.push("console error: " + m.text());
+      if (m.type() === "error") tab.errors.push(`console error: ${m.text()} (${m.location().url})`);
     });
     this.tabs.push(tab);
     await goto(tab, url);
@@ -341,6 +346,20 @@ async function round(r, c1, c2, all) {
   for (const t of all.flatMap((c) => c.tabs)) {
     check(await probe(t, hasMarker, marker + " css"), `${t.name} swapped the stylesheet without a reload`,
       JSON.stringify(await probe(t, describeTab)));
+  }
+
+  // Tabs opening while a stylesheet edit is published (their page from before it, their first
+  // event or greeting from after it) swap it like the others: each loads once.
+  const opening = Array.from({ length: 3 }, () => c1.open(article()));
+  await sleep(5 * (r % 8));
+  const bg2 = `rgb(${r + 1}, 4, 5)`;
+  site.css(`${r + 1}, 4, 5`);
+  const opened = await Promise.all(opening);
+  await step("tabs opened during a stylesheet edit", showsStyle, bg2);
+  for (const t of opened) {
+    check(t.loads === 1, `${t.name}, opened during a stylesheet edit, loaded once (not ${t.loads} times)`,
+      JSON.stringify(await probe(t, describeTab)));
+    check(await probe(t, setMarker, marker + " css"), `marked ${t.name}`);
   }
 
   // When the tab holding the event stream goes, another takes over; none of them reloads

@@ -320,6 +320,8 @@ pub fn strip_script(html: &[u8]) -> Vec<u8> {
 }
 
 /// Served bytes (minus the injected script) == what `versus build` writes, after each edit.
+/// The server may still be publishing what it read (an editor's save can reach it as more
+/// than one batch), so this waits until they are equal; only a hang reaches the deadline.
 pub fn assert_same_as_build(site: &super::common::Site, server: &Server) {
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().join("site");
@@ -336,8 +338,23 @@ pub fn assert_same_as_build(site: &super::common::Site, server: &Server) {
         .filter(|p| p != ".versus-output")
         .collect();
     built.sort();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let Err(why) = same_as_build(server, &out_dir, &built) else {
+            return;
+        };
+        assert!(std::time::Instant::now() < deadline, "{why}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn same_as_build(server: &Server, out_dir: &Path, built: &[String]) -> Result<(), String> {
     let served = server.paths();
-    assert_eq!(served, built, "served and built file sets differ");
+    if served != built {
+        return Err(format!(
+            "served and built file sets differ:\nserved {served:?}\nbuilt  {built:?}"
+        ));
+    }
     for p in &served {
         // Paths may hold any letter (`features/anonyme-blöcke/`): sent percent-encoded.
         let target: String = p
@@ -351,10 +368,12 @@ pub fn assert_same_as_build(site: &super::common::Site, server: &Server) {
             })
             .collect();
         let r = server.get(&format!("/{target}"));
-        assert_eq!(r.status, 200, "{p}");
         let want = std::fs::read(out_dir.join(p)).unwrap();
-        assert!(strip_script(&r.body) == want, "{p} differs from the build");
+        if r.status != 200 || strip_script(&r.body) != want {
+            return Err(format!("{p} differs from the build (status {})", r.status));
+        }
     }
+    Ok(())
 }
 
 fn walkdir(dir: &std::path::Path) -> Vec<String> {
