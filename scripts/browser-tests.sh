@@ -5,7 +5,9 @@
 #    generated site of many pages), the theme toggle — on the showcase and on a generated wide
 #    site (tests/browser/wide_site.py: 14 subjects, 1,200 features, per_page 50) where the big
 #    layouts appear; and sorting of values, versions and declared levels on the fixture site
-#    (tests/browser/fixture), built under /fixture/ of the showcase's output; a few minutes;
+#    (tests/browser/fixture), built under /fixture/ of the showcase's output; and a
+#    right-to-left site in Arabic (tests/browser/arabic): dir, mirrored layout, axe, the
+#    comparison view, screenshots; a few minutes;
 #  * `versus serve` under stress (tests/browser/serve-stress.mjs, playwright-core): many tabs
 #    in several browser contexts, rapid and broken saves, stylesheet swaps, back/forward,
 #    restarts, a failing first build, 20 rounds (STRESS_ROUNDS); about two minutes.
@@ -20,6 +22,9 @@ wide_src=target/browser-wide-src
 wide=target/browser-wide
 cargo run --quiet -- build --output "$out"
 cargo run --quiet -- build --root tests/browser/fixture --strict --quiet --output "$out/fixture" --base-url /fixture/
+# A right-to-left site: the theme in Arabic.
+rtl=target/browser-arabic
+cargo run --quiet -- build --root tests/browser/arabic --strict --quiet --output "$rtl"
 rm -rf "$wide_src"
 python3 tests/browser/wide_site.py "$wide_src"
 cargo run --quiet -- build --quiet --root "$wide_src" --output "$wide"
@@ -34,6 +39,6 @@ if [ ! -f "$modules/axe-core/axe.min.js" ] || [ ! -f "$modules/playwright-core/p
 fi
 axe="${AXE_JS:-$modules/axe-core/axe.min.js}"
 status=0
-python3 tests/browser/run.py "$out" --wide "$wide" --big "$big/out" --fixture /fixture/ --axe "$axe" "$@" || status=1
+python3 tests/browser/run.py "$out" --wide "$wide" --big "$big/out" --rtl "$rtl" --fixture /fixture/ --axe "$axe" "$@" || status=1
 node tests/browser/serve-stress.mjs --versus "$versus" --rounds "${STRESS_ROUNDS:-20}" || status=1
 exit $status

@@ -12,6 +12,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use std::collections::BTreeMap;
+
 use crate::diagnostics::{Diagnostic, line_col};
 
 pub const CONFIG_FILE: &str = "versus.toml";
@@ -24,6 +26,9 @@ pub struct Config {
     /// Absolute URL of the site; its path is the prefix of every root-relative link.
     pub base_url: String,
     pub language: String,
+    /// The site's other languages (`[languages.de]`), each with its own pages under
+    /// `/<code>/` (see `crate::content::languages`).
+    pub languages: BTreeMap<String, LanguageConfig>,
     pub theme: String,
     pub output_dir: String,
     /// Source repository of the site, for "edit this page" and links to the line of each
@@ -52,6 +57,15 @@ pub struct Config {
     /// which serde's derive cannot tell apart without losing unknown-key warnings.
     #[serde(rename = "deploy")]
     deploy_table: toml::Table,
+}
+
+/// `[languages.<code>]`: one of the site's other languages.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LanguageConfig {
+    /// The site's title in this language (else the main `title`).
+    pub title: Option<String>,
+    pub description: Option<String>,
 }
 
 /// `[deploy]`: the targets `versus deploy [TARGET]` can publish to, in file order. The keys of
@@ -201,6 +215,7 @@ impl Default for Config {
             description: String::new(),
             base_url: "/".into(),
             language: "en".into(),
+            languages: BTreeMap::new(),
             theme: "default".into(),
             output_dir: "site".into(),
             repo_url: None,
@@ -292,6 +307,7 @@ impl Config {
                 Config::default()
             }
         };
+        config.check_languages(text, &mut diags);
         let table = std::mem::take(&mut config.deploy_table);
         config.deploy = parse_deploy(table, text, &mut diags, &mut unknown);
         for key in unknown {
@@ -303,6 +319,7 @@ impl Config {
                 "description",
                 "base_url",
                 "language",
+                "languages",
                 "theme",
                 "output_dir",
                 "repo_url",
@@ -393,6 +410,48 @@ impl Config {
     /// The path part of `base_url` without a trailing slash: `""` or `"/docs"`.
     pub fn base_path(&self) -> String {
         base_path_of(&self.base_url)
+    }
+
+    /// `[languages.<code>]` must name a language code other than `language`.
+    fn check_languages(&mut self, text: &str, diags: &mut Vec<Diagnostic>) {
+        let default = self.language.clone();
+        self.languages.retain(|code, _| {
+            let line = find_key_line(text, &format!("languages.{code}"));
+            if code == &default {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`[languages.{code}]` names the site's main language: ignored"
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(line, 1, Some(text))
+                    .with_help("the main language's title and description are the top-level keys"),
+                );
+                false
+            } else if !crate::i18n::is_language_code(code) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{code}` is not a language code: use one like `de`, `fr` or `pt-BR`"
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(line, 1, Some(text)),
+                );
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    /// The settings of the site in its other language `code`: that language, its own title
+    /// and description when `[languages.<code>]` gives them, and its pages under `<code>/`.
+    pub fn for_language(&self, code: &str) -> Config {
+        let mut c = self.clone();
+        let own = &self.languages[code];
+        c.language = code.to_string();
+        c.title = own.title.clone().unwrap_or(c.title);
+        c.description = own.description.clone().unwrap_or(c.description);
+        c.base_url = format!("{}{code}/", self.base_url);
+        c
     }
 
     /// `base_url` without its trailing slash, for making absolute URLs: `https://x.org/docs`.

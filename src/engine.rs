@@ -23,6 +23,7 @@ use crate::content::{self, Content, LineDates};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
+use crate::i18n::Strings;
 use crate::model::{Model, ModelOptions, Target};
 use crate::outputs::{self, AssetNames, File, Origin};
 use crate::pipeline::BuildOptions;
@@ -34,6 +35,9 @@ use crate::urls::output_path;
 pub struct Site {
     pub root: PathBuf,
     pub model: Model,
+    /// A multilingual site's other languages (`[languages.<code>]`), each a model of its own
+    /// pages, written under `/<code>/`.
+    pub translations: Vec<Model>,
     pub theme: Arc<Theme>,
     /// Shared so that the preview server keeps its cache of highlighted blocks across rebuilds.
     pub highlighter: Arc<Highlighter>,
@@ -97,6 +101,16 @@ impl Site {
         diags.extend(d);
         let (theme, d) = Theme::load(root, &config.theme);
         diags.extend(d);
+        let (strings, d) = Strings::load(&config.language, &theme.i18n);
+        diags.extend(d);
+        let strings = Arc::new(strings);
+        let codes: Vec<String> = config.languages.keys().cloned().collect();
+        let mut languages = Vec::new();
+        for code in &codes {
+            let (s, d) = Strings::load(code, &theme.i18n);
+            diags.extend(d);
+            languages.push((config.for_language(code), Arc::new(s)));
+        }
         let (highlighter, highlight_options) = highlighter(root, &config, previous, &mut diags);
         let streaming = code == CodeCache::Disk && config.highlight.cache && {
             let path = crate::pipeline::highlight_cache_path(root);
@@ -130,17 +144,36 @@ impl Site {
         let model_options = ModelOptions {
             drafts,
             line_dates: line_dates.clone(),
+            strings,
+            root_base_path: None,
         };
+        let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let (content, translated) = content::languages::split(content, &code_refs);
+        let root_base_path = config.base_path();
         let ((model, d), ()) = rayon::join(
             || Model::build(config, content, model_options),
             || highlight_code(&bodies, &highlighter),
         );
         diags.extend(d);
+        let mut translations = Vec::new();
+        for ((_, content), (config, strings)) in translated.into_iter().zip(languages) {
+            let options = ModelOptions {
+                drafts,
+                line_dates: line_dates.clone(),
+                strings,
+                root_base_path: Some(root_base_path.clone()),
+            };
+            let (m, d) = Model::build(config, content, options);
+            diags.extend(d);
+            translations.push(m);
+        }
+        let (model, translations) = link_languages(model, translations);
         timings.push(("build model (and highlight)", t.elapsed()));
         let t = Instant::now();
         let mut site = Site {
             root: root.clone(),
             model,
+            translations,
             theme: Arc::new(theme),
             highlighter,
             highlight_options,
@@ -162,11 +195,14 @@ impl Site {
         let options = ModelOptions {
             drafts,
             line_dates: self.line_dates.clone(),
+            strings: Arc::clone(&self.model.strings),
+            root_base_path: None,
         };
         let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
         let mut site = Site {
             root: self.root.clone(),
             model,
+            translations: Vec::new(),
             theme: Arc::clone(&self.theme),
             highlighter: Arc::clone(&self.highlighter),
             highlight_options: self.highlight_options.clone(),
@@ -219,6 +255,37 @@ impl Site {
     }
 }
 
+/// Tells every language's model of all the languages and the pages each has, for `hreflang`
+/// links and the language switcher (a site with one language has none).
+fn link_languages(mut main: Model, mut others: Vec<Model>) -> (Model, Vec<Model>) {
+    if others.is_empty() {
+        return (main, others);
+    }
+    let alternate = |m: &Model| crate::model::Alternate {
+        code: m.config.language.clone(),
+        name: m.strings.language_name(),
+        base_url: m.config.base_url.clone(),
+        base_path: m.base_path.clone(),
+        paths: m
+            .targets()
+            .into_iter()
+            .filter(|t| t.page_no() == 0)
+            .map(|t| m.target_path(t))
+            .collect(),
+    };
+    let all = Arc::new(
+        std::iter::once(&main)
+            .chain(&others)
+            .map(alternate)
+            .collect::<Vec<_>>(),
+    );
+    main.alternates = Arc::clone(&all);
+    for m in &mut others {
+        m.alternates = Arc::clone(&all);
+    }
+    (main, others)
+}
+
 /// Highlights every fenced code block of `bodies` into the highlighter's cache, on all cores.
 /// Rendering meets the same blocks (same fence, same code) and finds them done.
 fn highlight_code(bodies: &[String], highlighter: &Highlighter) {
@@ -268,9 +335,13 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 /// Where rendered and generated files go: output path and bytes.
 pub type Emit<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
-/// Renders targets of one [`Site`].
+/// Renders targets of one [`Site`], in its main language or one of its others.
 pub struct Engine<'s> {
     pub site: &'s Site,
+    /// The language's model: `site.model`, or one of `site.translations`.
+    model: &'s Model,
+    /// Where the language's files go: `""`, or `de/`.
+    prefix: String,
     renderer: Renderer<'s>,
 }
 
@@ -278,9 +349,41 @@ impl<'s> Engine<'s> {
     /// Parses the templates. Template syntax errors come back as diagnostics; with errors
     /// the engine renders nothing.
     pub fn new(site: &'s Site) -> (Engine<'s>, Vec<Diagnostic>) {
-        let (renderer, diags) =
-            Renderer::new(&site.model, &site.theme, &site.highlighter, &site.assets);
-        (Engine { site, renderer }, diags)
+        Engine::for_model(site, &site.model, String::new())
+    }
+
+    /// The engine of the site's other language `site.translations[i]`, writing under
+    /// `<code>/`.
+    pub fn translation(site: &'s Site, i: usize) -> (Engine<'s>, Vec<Diagnostic>) {
+        let model = &site.translations[i];
+        Engine::for_model(site, model, format!("{}/", model.config.language))
+    }
+
+    fn for_model(
+        site: &'s Site,
+        model: &'s Model,
+        prefix: String,
+    ) -> (Engine<'s>, Vec<Diagnostic>) {
+        let (renderer, diags) = Renderer::new(model, &site.theme, &site.highlighter, &site.assets);
+        (
+            Engine {
+                site,
+                model,
+                prefix,
+                renderer,
+            },
+            diags,
+        )
+    }
+
+    /// The targets this engine renders: the site's (less those a file of its own replaces),
+    /// or every target of another language.
+    pub fn targets(&self) -> Vec<Target> {
+        if self.prefix.is_empty() {
+            self.site.targets()
+        } else {
+            self.model.targets()
+        }
     }
 
     /// Renders `targets` in parallel, minified when the site minifies, handing each file to
@@ -299,7 +402,7 @@ impl<'s> Engine<'s> {
             .map(|&t| {
                 let (rendered, d) = self.renderer.render(t);
                 if let Some(r) = rendered {
-                    let path = output_path(&r.path);
+                    let path = format!("{}{}", self.prefix, output_path(&r.path));
                     emit(&path, minified(minify, &path, r.html.into_bytes()))?;
                 }
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -331,6 +434,9 @@ impl<'s> Engine<'s> {
         emit: Emit,
     ) -> Result<(usize, Vec<Diagnostic>)> {
         let minify = self.site.model.config.build.minify;
+        if !self.prefix.is_empty() {
+            return self.emit_translation_files(kept, emit);
+        }
         let m = &self.site.model;
         let pages: HashSet<String> = self
             .site
@@ -371,6 +477,38 @@ impl<'s> Engine<'s> {
         Ok((written, diags))
     }
 
+    /// [`Engine::emit_files`] for another language: only its generated files, under its
+    /// folder, without a `robots.txt` of its own; the static files
+    /// are the site's, once, at its root.
+    fn emit_translation_files(
+        &self,
+        kept: &mut outputs::Kept,
+        emit: Emit,
+    ) -> Result<(usize, Vec<Diagnostic>)> {
+        let minify = self.site.model.config.build.minify;
+        let mut written = 0;
+        let mut failed = None;
+        let diags = outputs::generate_each(
+            self.model,
+            outputs::Change::All,
+            kept,
+            &mut |path, bytes| {
+                if failed.is_some() || path == "robots.txt" {
+                    return;
+                }
+                let path = format!("{}{path}", self.prefix);
+                match emit(&path, minified(minify, &path, bytes)) {
+                    Ok(()) => written += 1,
+                    Err(e) => failed = Some(e),
+                }
+            },
+        );
+        match failed {
+            Some(e) => Err(e),
+            None => Ok((written, diags)),
+        }
+    }
+
     /// The non-page files: statics and generated files that win their path (never over a
     /// page: a generated file at a page's path loses), minified when the site minifies.
     /// The bytes are borrowed unless minified: a big site's generated files (exports, search
@@ -378,16 +516,23 @@ impl<'s> Engine<'s> {
     pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Cow<'a, [u8]>)> {
         let minify = self.site.model.config.build.minify;
         let m = &self.site.model;
-        let pages: Vec<String> = self
-            .site
-            .targets()
-            .into_iter()
-            .map(|t| output_path(&m.target_path(t)))
-            .collect();
-        let (won, _) = outputs::layer(
-            self.site.statics.iter().chain(generated),
-            pages.iter().map(String::as_str),
-        );
+        let won: Vec<&File> = if self.prefix.is_empty() {
+            let pages: Vec<String> = self
+                .site
+                .targets()
+                .into_iter()
+                .map(|t| output_path(&m.target_path(t)))
+                .collect();
+            outputs::layer(
+                self.site.statics.iter().chain(generated),
+                pages.iter().map(String::as_str),
+            )
+            .0
+        } else {
+            // Another language: only its generated files (as [`Engine::emit_files`] writes them); the
+            // static files are the site's, once, at its root.
+            generated.iter().collect()
+        };
         won.into_iter()
             .map(|f| {
                 let bytes = match minify {

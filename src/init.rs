@@ -57,9 +57,15 @@ pub const DATA_FILES: &[(&str, &str)] = &[
 ];
 
 /// Creates the starter site in `dir` (created if missing): [`FILES`], or [`DATA_FILES`] when
-/// `data`. Refuses a folder that has anything in it, hidden files included, so nobody's work
-/// is mixed with or replaced by the starter.
-pub fn create(dir: &Path, data: bool) -> Result<()> {
+/// `data`, with `language` (a BCP 47 code such as `de` or `pt-BR`) in its versus.toml.
+/// Refuses a folder that has anything in it, hidden files included, so nobody's work is mixed
+/// with or replaced by the starter.
+pub fn create(dir: &Path, data: bool, language: &str) -> Result<()> {
+    if !crate::i18n::is_language_code(language) {
+        return Err(Error::Refused(format!(
+            "`{language}` is not a language code: use one like `en`, `de` or `pt-BR`"
+        )));
+    }
     if dir.exists() {
         if !dir.is_dir() {
             return Err(Error::Refused(format!(
@@ -77,6 +83,11 @@ pub fn create(dir: &Path, data: bool) -> Result<()> {
         }
     }
     for (rel, text) in if data { DATA_FILES } else { FILES } {
+        let text = if *rel == "versus.toml" {
+            text.replace("language = \"en\"", &format!("language = \"{language}\""))
+        } else {
+            text.to_string()
+        };
         crate::output::write_under(dir, rel, text.as_bytes())?;
     }
     Ok(())

@@ -25,7 +25,8 @@
 //!
 //! Shared helpers low in the house: [`urls`] (paths and URLs), [`slug`], [`diagnostics`]
 //! (the one error/warning type, with file, line and column), [`error`], [`edit_links`]
-//! (links to a file and line in the site's repository).
+//! (links to a file and line in the site's repository), [`i18n`] (interface strings in the
+//! site's language).
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
@@ -38,6 +39,7 @@ pub mod edit_links;
 pub mod engine;
 pub mod error;
 pub mod highlight;
+pub mod i18n;
 pub mod init;
 pub mod linkcheck;
 pub mod markdown;

@@ -58,7 +58,7 @@ enum Command {
     Serve(ServeArgs),
     /// Start a new site in DIR (default: the current folder), which must be empty
     #[command(
-        after_help = "Examples:\n  versus init my-site\n  versus init --data my-site   # subjects and features in CSV files\n  cd my-site && versus serve"
+        after_help = "Examples:\n  versus init my-site\n  versus init --data my-site   # subjects and features in CSV files\n  versus init --language de mein-vergleich\n  cd my-site && versus serve"
     )]
     Init(InitArgs),
     /// Build, then publish to a target from [deploy] in versus.toml, sending only what changed
@@ -95,6 +95,10 @@ struct InitArgs {
     /// Where to create the site (created if missing; must be empty)
     #[arg(default_value = ".", value_name = "DIR")]
     dir: PathBuf,
+    /// The site's language: the interface (titles, legends, dates) is in it. Built in: en, de,
+    /// fr, es, ar; any other needs an i18n/<language>.toml
+    #[arg(long, default_value = "en", value_name = "CODE")]
+    language: String,
     /// Start a site kept as data: subjects and a feature matrix in CSV files under
     /// content/data/, no article
     #[arg(long)]
@@ -200,7 +204,7 @@ fn main() -> ExitCode {
             let external = a.external.then(versus::linkcheck::ExternalOptions::default);
             run_check(&ui, &opts, external.as_ref(), a.stale)
         }
-        Command::Init(a) => run_init(&ui, &a.dir, a.data),
+        Command::Init(a) => run_init(&ui, &a.dir, a.data, &a.language),
         Command::Deploy(a) => run_deploy(&ui, a),
         Command::Serve(a) => {
             let opts = versus::serve::ServeOptions {
@@ -224,8 +228,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_init(ui: &Ui, dir: &std::path::Path, data: bool) -> ExitCode {
-    match versus::init::create(dir, data) {
+fn run_init(ui: &Ui, dir: &std::path::Path, data: bool, language: &str) -> ExitCode {
+    match versus::init::create(dir, data, language) {
         Ok(()) => {
             if !ui.quiet {
                 let cd = if dir == std::path::Path::new(".") {

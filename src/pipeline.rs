@@ -90,9 +90,22 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
     diags.extend(engine.render(&targets, emit, progress)?);
     let (files, d) = engine.emit_files(&mut kept, emit)?;
     diags.extend(d);
+    let (mut pages, mut count) = (targets.len(), files);
+    // A multilingual site's other languages, each under its own folder. (The preview
+    // server keeps `kept` for the main language only: it rebuilds such a site whole.)
+    for i in 0..site.translations.len() {
+        let (engine, d) = Engine::translation(site, i);
+        diags.extend(d);
+        let targets = engine.targets();
+        diags.extend(engine.render(&targets, emit, &|_, _| {})?);
+        let (files, d) = engine.emit_files(&mut Kept::default(), emit)?;
+        diags.extend(d);
+        pages += targets.len();
+        count += files;
+    }
     Ok(Rendered {
-        pages: targets.len(),
-        files,
+        pages,
+        files: count,
         kept,
         diagnostics: diags,
     })

@@ -3,7 +3,10 @@
 //! binary (so a folder with only `content/` builds, and a custom theme may leave out any
 //! template it does not change).
 //!
-//! This module only finds and reads files; [`crate::render`] parses the templates.
+//! Translation tables (`i18n/<lang>.toml`) come in the same three layers.
+//!
+//! This module only finds and reads files; [`crate::render`] parses the templates and
+//! [`crate::i18n`] the translation tables.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,7 +42,8 @@ pub struct StaticFile {
 }
 
 /// The ids the default theme's templates put around a Markdown body of this kind (base.html,
-/// the header's search box, and the kind's own template), which the body's headings and
+/// with the scripts' strings on a page not in English, the header's search box, and the
+/// kind's own template), which the body's headings and
 /// footnotes must not take (`## Main` gets `main-1`). Per kind, so that an article's
 /// `## Features` keeps `features`, which only the subject template uses. A custom theme's
 /// other ids are not known here; `versus check` reports any duplicate they cause.
@@ -50,6 +54,7 @@ pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
             "main",
             "q",
             "q-results",
+            "versus-strings",
             "page-title",
             "toc-title",
             "feature-table-title",
@@ -60,6 +65,7 @@ pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
             "main",
             "q",
             "q-results",
+            "versus-strings",
             "features",
             "compared-with",
             "articles",
@@ -68,11 +74,12 @@ pub fn reserved_ids(kind: SourceKind) -> &'static [&'static str] {
             "main",
             "q",
             "q-results",
+            "versus-strings",
             "page-title",
             "subjects-title",
             "latest-title",
         ],
-        SourceKind::Section => &["main", "q", "q-results"],
+        SourceKind::Section => &["main", "q", "q-results", "versus-strings"],
     }
 }
 
@@ -82,6 +89,30 @@ pub struct Theme {
     templates: BTreeMap<String, (PathBuf, String)>,
     /// Output-relative path → file.
     pub statics: BTreeMap<String, StaticFile>,
+    /// Translation tables, in layer order (built in, theme, site): later ones override.
+    pub i18n: Vec<crate::i18n::TableFile>,
+}
+
+/// The default theme's static files, built into the binary: (name under `static/`, bytes).
+pub fn embedded_statics() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(rel, bytes)| Some((rel.strip_prefix("static/")?, *bytes)))
+}
+
+/// The default theme's translation tables, built into the binary.
+pub fn embedded_i18n() -> Vec<crate::i18n::TableFile> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(rel, bytes)| {
+            let name = rel.strip_prefix("i18n/")?.strip_suffix(".toml")?;
+            Some(crate::i18n::TableFile {
+                lang: name.to_string(),
+                file: Path::new("<built-in theme>").join(rel),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            })
+        })
+        .collect()
 }
 
 impl Theme {
@@ -108,10 +139,13 @@ impl Theme {
                 );
             }
         }
+        theme.i18n = embedded_i18n();
         let theme_dir = root.join("themes").join(name);
         if theme_dir.is_dir() {
             theme.add_dir(root, &theme_dir.join("templates"), true, true, &mut diags);
             theme.add_dir(root, &theme_dir.join("static"), false, true, &mut diags);
+            let tables = crate::i18n::read_dir(root, &theme_dir.join("i18n"), &mut diags);
+            theme.i18n.extend(tables);
         } else if name != "default" {
             diags.push(
                 Diagnostic::error(format!(
@@ -123,6 +157,8 @@ impl Theme {
         }
         theme.add_dir(root, &root.join("templates"), true, false, &mut diags);
         theme.add_dir(root, &root.join("static"), false, false, &mut diags);
+        let tables = crate::i18n::read_dir(root, &root.join("i18n"), &mut diags);
+        theme.i18n.extend(tables);
         (theme, diags)
     }
 

@@ -20,6 +20,7 @@
 //! | `positions.rs` | parser offsets → lines and columns of the file |
 //! | `dates.rs` | `date`, `updated`, `verified` → [`Date`], ordered by instant; ages (`18m`) |
 //! | `history.rs` | `git blame` → the date each line of a file was last committed |
+//! | `languages.rs` | a multilingual site's content, split by language (`a.de.md`) |
 //!
 //! This module holds the types the rest of the pipeline reads.
 
@@ -28,6 +29,7 @@ mod dates;
 mod features;
 mod front_matter;
 mod history;
+pub mod languages;
 mod load;
 mod positions;
 mod table;

@@ -35,9 +35,7 @@ pub(super) fn render_html(info: &FenceInfo, code: &str, lines: Option<&[String]>
         escape_into(&mut h, t);
         h.push_str("</figcaption>\n");
     }
-    h.push_str(
-        "<button type=\"button\" class=\"copy\" aria-label=\"Copy code\" hidden>Copy</button>\n",
-    );
+    h.push_str(COPY_BUTTON);
     h.push_str("<pre class=\"code-pre hl-code\" tabindex=\"0\"><code class=\"language-");
     escape_into(&mut h, &lang);
     h.push_str("\">");
@@ -89,6 +87,30 @@ pub(super) fn escape(s: &str) -> String {
 /// </div>…
 /// </div>
 /// ```
+/// The copy button of every block, in English: highlighted blocks are cached across builds
+/// and sites, so a page in another language gets its words by [`localise_copy_buttons`].
+const COPY_BUTTON: &str =
+    "<button type=\"button\" class=\"copy\" aria-label=\"Copy code\" hidden>Copy</button>\n";
+
+/// `html` with each block's copy button in the words of `strings` (`js_copy`,
+/// `js_copy_code`); unchanged, without copying, when those are the English ones.
+pub fn localise_copy_buttons<'a>(
+    html: std::borrow::Cow<'a, str>,
+    strings: &crate::i18n::Strings,
+) -> std::borrow::Cow<'a, str> {
+    let (copy, code) = (strings.t("js_copy", &[]), strings.t("js_copy_code", &[]));
+    if (copy.as_str(), code.as_str()) == ("Copy", "Copy code") || !html.contains(COPY_BUTTON) {
+        return html;
+    }
+    let esc = crate::markdown::escape_attr;
+    let button = format!(
+        "<button type=\"button\" class=\"copy\" aria-label=\"{}\" hidden>{}</button>\n",
+        esc(&code),
+        esc(&copy)
+    );
+    std::borrow::Cow::Owned(html.replace(COPY_BUTTON, &button))
+}
+
 pub fn render_group(blocks: &[(String, String, String)], group_id: &str) -> String {
     let gid = escape(group_id);
     let mut h = String::with_capacity(blocks.iter().map(|b| b.2.len() + 300).sum::<usize>() + 200);

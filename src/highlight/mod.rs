@@ -123,8 +123,8 @@ use xxhash_rust::xxh3::Xxh3;
 
 use classes::ScopeClasses;
 pub use fence::parse_fence_info;
-pub use html::render_group;
 use html::render_html;
+pub use html::{localise_copy_buttons, render_group};
 use line_cache::LineCache;
 use lines::{Fallback, highlight_lines};
 pub use syntaxes::base_syntax_set;

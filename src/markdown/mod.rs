@@ -188,6 +188,8 @@ pub struct Env<'a> {
     /// The ids the page's template uses, which the body must not take: the same as given to
     /// [`outline`].
     pub reserved_ids: &'a [&'a str],
+    /// The interface strings: callout titles, the labels of heading anchors and task boxes.
+    pub strings: &'a crate::i18n::Strings,
 }
 
 /// A warning found while rendering, with its line relative to the body.
@@ -337,13 +339,15 @@ pub fn render(body: &str, env: &Env) -> Rendered {
             }
             Event::End(TagEnd::Heading(level)) => {
                 out.push(Event::Html(CowStr::from(format!(
-                    " <a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
-                    escape_attr(&heading_id)
+                    " <a class=\"heading-anchor\" href=\"#{}\" aria-label=\"{}\">#</a>",
+                    escape_attr(&heading_id),
+                    escape_attr(&env.strings.t("heading_anchor", &[]))
                 ))));
                 out.push(Event::End(TagEnd::Heading(*level)));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert_label(*kind);
+                let class = alert_class(*kind);
+                let label = escape_attr(&env.strings.t(&format!("callout_{class}"), &[]));
                 out.push(Event::Html(CowStr::from(format!(
                     "<aside class=\"callout callout-{class}\" aria-label=\"{label}\">\n<p class=\"callout-title\">{label}</p>\n"
                 ))));
@@ -373,11 +377,17 @@ pub fn render(body: &str, env: &Env) -> Rendered {
             }
             Event::Html(h) if h.trim() == FEATURES_MARKER => {}
             // pulldown-cmark's task-list checkbox has no accessible name (axe: critical).
-            Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::from(if *done {
-                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
-            } else {
-                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
-            }))),
+            Event::TaskListMarker(done) => {
+                let (checked, key) = if *done {
+                    (" checked", "task_done")
+                } else {
+                    ("", "task_not_done")
+                };
+                out.push(Event::InlineHtml(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{}\"> ",
+                    escape_attr(&env.strings.t(key, &[]))
+                ))))
+            }
             other => out.push(other.clone()),
         }
         i += 1;
@@ -431,13 +441,14 @@ impl Groups {
     }
 }
 
-fn alert_label(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+/// The class suffix of an alert; its title is the translation `callout_<class>`.
+fn alert_class(kind: BlockQuoteKind) -> &'static str {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
     }
 }
 
@@ -481,6 +492,7 @@ mod tests {
                 subject_label: &label,
                 highlighter: &hl,
                 reserved_ids: &["main"],
+                strings: &crate::i18n::Strings::default(),
             },
         )
     }

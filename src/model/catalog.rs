@@ -38,6 +38,18 @@ struct CatalogEntry {
     description: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
+    /// `[feature.translations.de]`: the name and description in another of the site's
+    /// languages. The feature keeps its slug (its id) from `name`.
+    #[serde(default)]
+    translations: std::collections::BTreeMap<String, Translation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Translation {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// The group of features that `features.toml` does not place.
@@ -70,10 +82,18 @@ impl Model {
         // One index of the file's lines: a catalogue of 15,000 features is not searched
         // line by line for each.
         let lines = LineIndex::new(text);
-        for entry in catalog.feature {
+        let language = self.config.language.clone();
+        for mut entry in catalog.feature {
             let (line, column) = lines.line_col(entry.name.span().start);
-            let name = entry.name.into_inner();
+            let mut name = entry.name.into_inner();
             let slug = slugify(&name);
+            // In another language the translated name is shown, and found in tables, too.
+            if let Some(t) = entry.translations.remove(&language) {
+                entry
+                    .aliases
+                    .insert(0, std::mem::replace(&mut name, t.name));
+                entry.description = t.description.or(entry.description);
+            }
             let group = self.group_named(entry.group.as_deref().unwrap_or(OTHER_GROUP));
             let id = self.features.len();
             for key in std::iter::once(&name).chain(entry.aliases.iter()) {

@@ -40,6 +40,16 @@ pub enum DateSource {
 
 impl DateSource {
     /// For messages and tooltips: "page updated".
+    /// The key of the words for it in a translation table: `as_of_<key>`.
+    pub fn key(self) -> &'static str {
+        match self {
+            DateSource::Verified => "verified",
+            DateSource::Updated => "updated",
+            DateSource::Published => "published",
+            DateSource::Commit => "commit",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             DateSource::Verified => "verified",

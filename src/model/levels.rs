@@ -90,6 +90,24 @@ impl Default for LevelSet {
     }
 }
 
+impl LevelSet {
+    /// Gives the built-in levels the label of the site's language (`level_yes`, `level_na`
+    /// in the translation table), unless the site declared a label of its own.
+    pub fn localise(&mut self, strings: &crate::i18n::Strings) {
+        for d in &mut self.defs {
+            let Some(b) = BUILTIN.iter().find(|b| b.0 == d.name) else {
+                continue;
+            };
+            if d.label == b.1 {
+                let key = format!("level_{}", d.name.replace('/', ""));
+                if strings.has(&key) {
+                    d.label = strings.t(&key, &[]);
+                }
+            }
+        }
+    }
+}
+
 fn builtin_def(
     name: &str,
     label: Option<String>,

@@ -209,7 +209,9 @@ impl Model {
             Resolved::RootRelative => Some(self.url(dest)),
             Resolved::Asset(rel) => {
                 let query = dest.find(['?', '#']).map_or("", |i| &dest[i..]);
-                Some(format!("{}{query}", self.url(&format!("/{rel}"))))
+                // Files next to pages are the site's, once, at its root (for every language).
+                let url = crate::urls::prefix_url(&self.root_base_path, &format!("/{rel}"));
+                Some(format!("{url}{query}"))
             }
             _ => None,
         }

@@ -56,6 +56,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, DataFile, Date, LineDates, Source, SourceKind};
 use crate::diagnostics::Diagnostic;
 use crate::edit_links::EditLinks;
+use crate::i18n::Strings;
 use crate::markdown::{self, Outline};
 use crate::urls::{encode_uri_path, origin_of, prefix_url};
 
@@ -250,6 +251,13 @@ pub struct Model {
     /// Subjects by number of statements, most first: the columns a matrix shows when it
     /// cannot show them all.
     pub top_subjects: Vec<SubjectId>,
+    /// The interface strings of the site's language: generated titles, level labels, dates.
+    pub strings: Arc<Strings>,
+    /// The base path of the whole site: `base_path` without a language's `/de`, where the
+    /// theme's assets are.
+    pub root_base_path: String,
+    /// Every language of a multilingual site, with the pages it has (empty otherwise).
+    pub alternates: Arc<Vec<Alternate>>,
     page_by_rel: HashMap<String, PageId>,
     subject_by_id: HashMap<String, SubjectId>,
     feature_by_key: HashMap<String, FeatureId>,
@@ -262,6 +270,25 @@ pub struct ModelOptions {
     pub drafts: bool,
     /// When each line of each file was last committed (`[trust] git_dates`).
     pub line_dates: Option<Arc<LineDates>>,
+    /// The interface strings of the site's language (built-in English by default).
+    pub strings: Arc<Strings>,
+    /// For one of a multilingual site's other languages: the base path of the whole site.
+    pub root_base_path: Option<String>,
+}
+
+/// One language of a multilingual site, as the pages of every language link to it.
+#[derive(Debug, Clone, Default)]
+pub struct Alternate {
+    /// `de`
+    pub code: String,
+    /// The language's own name for itself: `Deutsch`.
+    pub name: String,
+    /// `https://example.org/de/`
+    pub base_url: String,
+    /// `/de`
+    pub base_path: String,
+    /// The site paths of the pages the language has (without the base path).
+    pub paths: std::collections::HashSet<String>,
 }
 impl Model {
     /// Builds the model. Always returns one (as complete as the input allows) with every
@@ -269,6 +296,7 @@ impl Model {
     pub fn build(config: Config, content: Content, opts: ModelOptions) -> (Model, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let base_path = config.base_path();
+        let root_base_path = opts.root_base_path.clone().unwrap_or(base_path.clone());
         let edit_links = EditLinks::new(&config);
         let mut m = Model {
             config,
@@ -287,6 +315,9 @@ impl Model {
             assets: content.assets,
             home: None,
             top_subjects: Vec::new(),
+            strings: Arc::clone(&opts.strings),
+            root_base_path,
+            alternates: Arc::default(),
             page_by_rel: HashMap::new(),
             subject_by_id: HashMap::new(),
             feature_by_key: HashMap::new(),
@@ -295,6 +326,7 @@ impl Model {
         if let Some(text) = &content.features_toml {
             m.load_catalog(text, &mut diags);
         }
+        m.levels.localise(&m.strings);
         // Pages, with their outlines scanned in parallel.
         let mut sources: Vec<Source> = content
             .sources
@@ -360,6 +392,18 @@ impl Model {
 
     pub fn subject_title(&self, s: SubjectId) -> &str {
         &self.pages[self.subjects[s].page].title
+    }
+
+    /// "Django vs Flask": a pair's title, by the table's `pair_title`.
+    pub fn pair_title(&self, p: PairId) -> String {
+        let pair = &self.pairs[p];
+        self.strings.t(
+            "pair_title",
+            &[
+                ("a", self.subject_title(pair.a)),
+                ("b", self.subject_title(pair.b)),
+            ],
+        )
     }
 }
 

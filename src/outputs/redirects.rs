@@ -109,12 +109,20 @@ fn redirect_page(model: &Model, p: PageId) -> String {
     let url = crate::markdown::escape_attr(&model.url(&page.path));
     let canonical = crate::markdown::escape_attr(&model.permalink_uri(&page.path));
     let title = crate::markdown::escape_attr(&page.title);
+    let s = &model.strings;
+    let moved = crate::markdown::escape_attr(&s.t("moved_title", &[("title", &page.title)]));
+    let text = crate::markdown::escape_attr(&s.t("moved_text", &[]));
+    let dir = if s.direction() == "rtl" {
+        " dir=\"rtl\""
+    } else {
+        ""
+    };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>Moved: {title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"{dir}>\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{moved}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
          <link rel=\"canonical\" href=\"{canonical}\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
-         <p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
+         <p>{text} <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
         lang = crate::markdown::escape_attr(&model.config.language)
     )
 }

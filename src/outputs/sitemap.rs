@@ -87,10 +87,20 @@ pub fn sitemaps(model: &Model, max: usize) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Allows everything and names the sitemap. A site's own `static/robots.txt` replaces it.
+/// Allows everything and names the sitemap, and on a multilingual site each other
+/// language's (`/de/sitemap.xml`). A site's own `static/robots.txt` replaces it.
 fn robots(model: &Model) -> String {
-    format!(
+    let mut s = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         model.permalink_uri("/sitemap.xml")
-    )
+    );
+    for other in model.alternates.iter().skip(1) {
+        let path = crate::urls::prefix_url(&other.base_path, "/sitemap.xml");
+        let origin = crate::urls::origin_of(&other.base_url);
+        s.push_str(&format!(
+            "Sitemap: {origin}{}\n",
+            crate::urls::encode_uri_path(&path)
+        ));
+    }
+    s
 }

@@ -18,13 +18,18 @@ use crate::model::{
     FeatureId, GroupId, Model, PageNo, PairId, SubjectId, TagId, Target, page_slice,
 };
 
+/// The text of `key` in the site's language.
+fn tr(m: &Model, key: &str) -> String {
+    m.strings.t(key, &[])
+}
+
 /// A generated page's `page` and `paginator`, with breadcrumbs through `parents`.
 fn page(ctx: &mut Ctx, t: Target, title: &str, description: &str, parents: &[(&str, String)]) {
     let m = ctx.m;
     let path = m.target_path(t);
     let mut v = virtual_page(title, description, &path, m);
     if !parents.is_empty() {
-        let mut chain = vec![json!({ "title": "Home", "url": m.url("/") })];
+        let mut chain = vec![json!({ "title": tr(m, "breadcrumb_home"), "url": m.url("/") })];
         chain.extend(
             parents
                 .iter()
@@ -43,8 +48,8 @@ pub fn subject_index(ctx: &mut Ctx, n: PageNo) {
     page(
         ctx,
         Target::SubjectIndex(n),
-        "Subjects",
-        "Everything this site compares.",
+        &tr(m, "title_subjects"),
+        &tr(m, "description_subjects"),
         &[],
     );
     ctx.insert_json(
@@ -59,8 +64,8 @@ pub fn feature_index(ctx: &mut Ctx, n: PageNo) {
     page(
         ctx,
         Target::FeatureIndex(n),
-        "Features",
-        "Every feature compared on this site, by group.",
+        &tr(m, "title_features"),
+        &tr(m, "description_features"),
         &[],
     );
     let groups: Vec<GroupId> = (0..m.groups.len())
@@ -103,7 +108,7 @@ pub fn feature(ctx: &mut Ctx, f: FeatureId, n: PageNo) {
         t,
         &feat.name,
         feat.description.as_deref().unwrap_or(""),
-        &[("Features", "/features/".into())],
+        &[(&tr(m, "nav_features"), "/features/".into())],
     );
     let subjects: Vec<SubjectId> = (0..m.subjects.len()).collect();
     let rows: Vec<Part> = page_slice(&subjects, n, m.per_page())
@@ -151,16 +156,19 @@ fn columns(m: &Model) -> Vec<SubjectId> {
 pub fn matrix(ctx: &mut Ctx, n: PageNo) {
     let m = ctx.m;
     let big = m.matrix_is_big();
-    let description = if big {
-        "Every feature group at a glance; open a group for its matrix."
-    } else {
-        "Every subject against every feature."
-    };
+    let description = tr(
+        m,
+        if big {
+            "description_matrix_big"
+        } else {
+            "description_matrix"
+        },
+    );
     page(
         ctx,
         Target::Matrix(n),
-        "Compare everything",
-        description,
+        &tr(m, "title_matrix"),
+        &description,
         &[],
     );
     let columns = columns(m);
@@ -240,9 +248,9 @@ pub fn pair_index(ctx: &mut Ctx, n: PageNo) {
     page(
         ctx,
         Target::PairIndex(n),
-        "Head to head",
-        "Every pair of subjects with a page of its own.",
-        &[("Compare", "/compare/".into())],
+        &tr(m, "title_pairs"),
+        &tr(m, "description_pairs"),
+        &[(&tr(m, "nav_compare"), "/compare/".into())],
     );
     let pairs: Vec<usize> = (0..m.pairs.len()).collect();
     let shown: Vec<Value> = page_slice(&pairs, n, m.per_page())
@@ -257,26 +265,29 @@ pub fn pair_index(ctx: &mut Ctx, n: PageNo) {
 pub fn group(ctx: &mut Ctx, g: GroupId, n: PageNo) {
     let m = ctx.m;
     let group = &m.groups[g];
-    let description = format!(
-        "{} features in {}, against {}.",
-        group.features.len(),
-        group.name,
-        if m.subjects.len() > m.config.compare.max_columns {
-            format!(
-                "the {} subjects with most statements (of {})",
-                m.config.compare.max_columns,
-                m.subjects.len()
-            )
-        } else {
-            "every subject".to_string()
-        }
+    let s = &m.strings;
+    let against = if m.subjects.len() > m.config.compare.max_columns {
+        s.t(
+            "group_against_top",
+            &[
+                ("top", &s.number(m.config.compare.max_columns as i64)),
+                ("total", &s.number(m.subjects.len() as i64)),
+            ],
+        )
+    } else {
+        tr(m, "group_against_all")
+    };
+    let description = s.plural(
+        "description_group",
+        group.features.len() as i64,
+        &[("group", &group.name), ("against", &against)],
     );
     page(
         ctx,
         Target::Group(g, n),
         &group.name,
         &description,
-        &[("Compare", "/compare/".into())],
+        &[(&tr(m, "nav_compare"), "/compare/".into())],
     );
     let columns = columns(m);
     let features = page_slice(&group.features, n, m.per_page()).to_vec();
@@ -355,7 +366,8 @@ fn pair_rows(ctx: &Ctx, p: PairId, features: &[FeatureId]) -> (Vec<Part>, Vec<Pa
 /// neither way where the pair has them ("Unknown, N/A or not stated").
 fn pair_summary(m: &Model, p: PairId, features: &[FeatureId]) -> Value {
     let mut v = json!(m.pair_summary(p, features));
-    let mut parts = vec!["Unknown"];
+    let first = tr(m, "unclear_first");
+    let mut parts = vec![first.as_str()];
     parts.extend(
         m.unclear_levels(p, features)
             .into_iter()
@@ -363,13 +375,21 @@ fn pair_summary(m: &Model, p: PairId, features: &[FeatureId]) -> Value {
             .filter(|d| d.name != "unknown")
             .map(|d| d.label.as_str()),
     );
-    v["unclear_label"] = json!(format!("{} or not stated", parts.join(", ")));
+    let levels = parts.join(&tr(m, "list_separator"));
+    v["unclear_label"] = json!(m.strings.t("unclear_label", &[("levels", &levels)]));
     v
 }
 
 fn pair_title(m: &Model, p: PairId) -> String {
-    let pair = &m.pairs[p];
-    format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b))
+    m.pair_title(p)
+}
+
+/// `title: group`, the title of a subject's or pair's page for one group.
+fn in_group(m: &Model, title: &str, g: GroupId) -> String {
+    m.strings.t(
+        "title_in_group",
+        &[("title", title), ("group", &m.groups[g].name)],
+    )
 }
 
 /// `/compare/a-vs-b/`: how many features both have, only one has, neither has; then the
@@ -379,10 +399,12 @@ pub fn pair(ctx: &mut Ctx, p: PairId, n: PageNo) {
     let m = ctx.m;
     let pair = &m.pairs[p];
     let title = pair_title(m, p);
-    let desc = format!(
-        "{} and {} side by side: every feature either is said to have, differences first.",
-        m.subject_title(pair.a),
-        m.subject_title(pair.b)
+    let desc = m.strings.t(
+        "description_pair",
+        &[
+            ("a", m.subject_title(pair.a)),
+            ("b", m.subject_title(pair.b)),
+        ],
     );
     page(ctx, Target::Pair(p, n), &title, &desc, &[]);
     let big = m.pair_is_big(p);
@@ -458,19 +480,21 @@ pub fn pair(ctx: &mut Ctx, p: PairId, n: PageNo) {
 pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
     let m = ctx.m;
     let pair = &m.pairs[p];
-    let title = format!("{}: {}", pair_title(m, p), m.groups[g].name);
+    let title = in_group(m, &pair_title(m, p), g);
     let features: Vec<FeatureId> = pair
         .by_group
         .iter()
         .find(|(x, _)| *x == g)
         .map(|(_, fs)| fs.clone())
         .unwrap_or_default();
-    let desc = format!(
-        "{} and {} on the {} features of {}.",
-        m.subject_title(pair.a),
-        m.subject_title(pair.b),
-        features.len(),
-        m.groups[g].name
+    let desc = m.strings.plural(
+        "description_pair_group",
+        features.len() as i64,
+        &[
+            ("a", m.subject_title(pair.a)),
+            ("b", m.subject_title(pair.b)),
+            ("group", &m.groups[g].name),
+        ],
     );
     page(
         ctx,
@@ -478,7 +502,7 @@ pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
         &title,
         &desc,
         &[
-            ("Compare", "/compare/".into()),
+            (&tr(m, "nav_compare"), "/compare/".into()),
             (&pair_title(m, p), m.target_path(Target::Pair(p, 0))),
         ],
     );
@@ -513,18 +537,20 @@ pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
 pub fn subject_group(ctx: &mut Ctx, s: SubjectId, g: GroupId, n: PageNo) {
     let m = ctx.m;
     let subject = &m.subjects[s];
-    let title = format!("{}: {}", m.subject_title(s), m.groups[g].name);
+    let title = in_group(m, m.subject_title(s), g);
     let features: Vec<FeatureId> = subject
         .by_group
         .iter()
         .find(|(x, _)| *x == g)
         .map(|(_, fs)| fs.clone())
         .unwrap_or_default();
-    let desc = format!(
-        "What is said about {} on the {} features of {}.",
-        m.subject_title(s),
-        features.len(),
-        m.groups[g].name
+    let desc = m.strings.plural(
+        "description_subject_group",
+        features.len() as i64,
+        &[
+            ("subject", m.subject_title(s)),
+            ("group", &m.groups[g].name),
+        ],
     );
     let subject_path = m.pages[subject.page].path.clone();
     page(
@@ -533,7 +559,7 @@ pub fn subject_group(ctx: &mut Ctx, s: SubjectId, g: GroupId, n: PageNo) {
         &title,
         &desc,
         &[
-            ("Subjects", "/subjects/".into()),
+            (&tr(m, "nav_subjects"), "/subjects/".into()),
             (m.subject_title(s), subject_path),
         ],
     );
@@ -552,7 +578,13 @@ pub fn subject_group(ctx: &mut Ctx, s: SubjectId, g: GroupId, n: PageNo) {
 /// `/tags/`: every tag with its page count.
 pub fn tag_index(ctx: &mut Ctx, n: PageNo) {
     let m = ctx.m;
-    page(ctx, Target::TagIndex(n), "Tags", "Articles by topic.", &[]);
+    page(
+        ctx,
+        Target::TagIndex(n),
+        &tr(m, "title_tags"),
+        &tr(m, "description_tags"),
+        &[],
+    );
     let tags: Vec<usize> = (0..m.tags.len()).collect();
     let tags: Vec<Value> = page_slice(&tags, n, m.per_page())
         .iter()
@@ -568,13 +600,13 @@ pub fn tag_index(ctx: &mut Ctx, n: PageNo) {
 pub fn tag(ctx: &mut Ctx, t: TagId, n: PageNo) {
     let m = ctx.m;
     let tag = &m.tags[t];
-    let title = format!("Tagged “{}”", tag.name);
+    let title = m.strings.t("title_tag", &[("tag", &tag.name)]);
     page(
         ctx,
         Target::Tag(t, n),
         &title,
         "",
-        &[("Tags", "/tags/".into())],
+        &[(&tr(m, "nav_tags"), "/tags/".into())],
     );
     let url = m.url(&m.target_path(Target::Tag(t, 0)));
     let value = ctx.with(
@@ -588,5 +620,6 @@ pub fn tag(ctx: &mut Ctx, t: TagId, n: PageNo) {
 }
 
 pub fn not_found(ctx: &mut Ctx) {
-    page(ctx, Target::NotFound, "Page not found", "", &[]);
+    let title = tr(ctx.m, "title_not_found");
+    page(ctx, Target::NotFound, &title, "", &[]);
 }

@@ -37,7 +37,7 @@ use tera::Tera;
 pub use parts::hash_json;
 use parts::{Ctx, Mode, Part, TValue};
 pub use templates::embedded_path;
-pub use values::{display_date, display_month, shared_context, summary};
+pub use values::{shared_context, summary};
 
 use crate::diagnostics::Diagnostic;
 use crate::highlight::Highlighter;
@@ -108,6 +108,9 @@ impl<'m> Renderer<'m> {
         let (mut context, mut diags) = ctx.into_context();
         context.insert_value("site", self.site.clone());
         context.insert_value("config", self.config.clone());
+        let strings = &self.model.strings;
+        context.insert("lang", strings.lang());
+        context.insert("dir", strings.direction());
         let path = self.model.target_path(target);
         match self.tera.render(kind.template(), &context) {
             Ok(html) => (Some(RenderedTarget { target, path, html }), diags),
@@ -165,6 +168,7 @@ impl<'m> Renderer<'m> {
         ctx.insert_json("current_url", &m.url(&path).into());
         ctx.insert_json("current_path", &path.clone().into());
         ctx.insert_json("permalink", &m.permalink_uri(&path).into());
+        ctx.insert_json("translations", &values::translations(m, &path));
     }
 
     /// Page `p` as lists show it, made once per renderer in each mode.

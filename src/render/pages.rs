@@ -166,6 +166,7 @@ fn body(ctx: &mut Ctx, p: PageId) -> [Part; 3] {
             subject_label: &label,
             highlighter: ctx.r.highlighter,
             reserved_ids: crate::theme::reserved_ids(page.kind),
+            strings: &m.strings,
         },
     );
     for w in &rendered.warnings {
@@ -176,11 +177,14 @@ fn body(ctx: &mut Ctx, p: PageId) -> [Part; 3] {
                 .at(line, w.column, Some(&page.source.text)),
         );
     }
-    let whole = rendered.whole();
+    let local = |html: String| {
+        crate::highlight::localise_copy_buttons(html.into(), &m.strings).into_owned()
+    };
+    let whole = local(rendered.whole());
     [
         Part::Value(whole.into()),
-        Part::Value(rendered.before.into()),
-        Part::Value(rendered.after.into()),
+        Part::Value(local(rendered.before).into()),
+        Part::Value(local(rendered.after).into()),
     ]
 }
 

@@ -1,20 +1,118 @@
 //! Templates: loading them into Tera (site overrides, then the theme, then the default
-//! theme built into the binary), the functions templates can call (`url`, `asset`), and
+//! theme built into the binary), the functions and filters templates can call (`url`,
+//! `asset`, `t`, `script_strings`, `num`, `list`), and
 //! turning Tera's errors into diagnostics at the template's file, line and column.
 //!
 //! Not here: contexts (`pages`, `generated`), choosing a template (`PageKind::template`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
 use crate::diagnostics::Diagnostic;
+use crate::i18n::Strings;
 use crate::model::Model;
 use crate::theme::Theme;
 
-/// `url(path="/compare/")` and `asset(path="style.css")` for templates.
+/// The strings of the page being rendered: the language in its context's `lang`, else the
+/// site's.
+fn strings_of<'a>(all: &'a Languages, state: &State) -> &'a Strings {
+    let lang: Option<String> = state.get("lang").ok().flatten();
+    lang.and_then(|l| all.get(&l))
+        .or_else(|| all.values().next())
+        .map(Arc::as_ref)
+        .unwrap_or_else(|| unreachable_strings())
+}
+
+/// Never reached: the renderer always registers the site's language.
+fn unreachable_strings() -> &'static Strings {
+    static EN: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
+    EN.get_or_init(Strings::default)
+}
+
+/// A value as it fills a placeholder: numbers with the language's thousands separator.
+fn arg_text(s: &Strings, v: &tera::Value) -> String {
+    match v.as_i64() {
+        Some(n) => s.number(n),
+        None => v.as_str().map_or_else(|| v.to_string(), str::to_string),
+    }
+}
+
+/// The interface strings for templates: `t(key="not_stated")`, `t(key="pair_title",
+/// a=…, b=…)`, `t(key="count_articles", count=n)` (plural form by `count`), the
+/// `script_strings()` JSON for the scripts, and the filters `num` (`1234` → `1,234`) and
+/// `list` (`["a", "b"]` → `a, b`; `list(attribute="title")` joins one key of each map).
+fn register_strings(tera: &mut Tera, all: Languages) {
+    let langs = Arc::new(all);
+    let l = Arc::clone(&langs);
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let s = strings_of(&l, state);
+            let key: String = kwargs.must_get("key")?;
+            let count: Option<i64> = kwargs.get("count")?;
+            let Some(text) = s.lookup(&key, count) else {
+                return Err(tera::Error::message(format!(
+                    "unknown translation key `{key}` (not in i18n/{}.toml nor i18n/en.toml)",
+                    s.lang()
+                )));
+            };
+            let mut args: Vec<(String, String)> = Vec::new();
+            for (k, v) in kwargs.iter() {
+                if let Some(k) = k.as_str().filter(|k| *k != "key") {
+                    args.push((k.to_string(), arg_text(s, v)));
+                }
+            }
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(crate::i18n::fill(text, &args))
+        },
+    );
+    let l = Arc::clone(&langs);
+    tera.register_function(
+        "script_strings",
+        move |_: Kwargs, state: &State| -> tera::TeraResult<String> {
+            Ok(strings_of(&l, state).script_strings().unwrap_or_default())
+        },
+    );
+    let l = Arc::clone(&langs);
+    tera.register_filter(
+        "num",
+        move |v: &tera::Value, _: Kwargs, state: &State| -> tera::TeraResult<String> {
+            Ok(arg_text(strings_of(&l, state), v))
+        },
+    );
+    let l = Arc::clone(&langs);
+    tera.register_filter(
+        "list",
+        move |v: &tera::Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let s = strings_of(&l, state);
+            let attribute: Option<String> = kwargs.get("attribute")?;
+            let items = v.as_array().unwrap_or_default();
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| match &attribute {
+                    Some(a) => i
+                        .get_from_path(a)
+                        .map_or_else(String::new, |x| arg_text(s, x)),
+                    None => arg_text(s, i),
+                })
+                .collect();
+            Ok(parts.join(&s.t("list_separator", &[])))
+        },
+    );
+}
+
+/// Language code → its strings, for the `t` function and friends.
+pub type Languages = BTreeMap<String, Arc<Strings>>;
+
+/// `url(path="/compare/")` and `asset(path="style.css")` for templates, and the strings.
 pub fn register_functions(tera: &mut Tera, m: &Model, assets: &BTreeMap<String, String>) {
+    let mut langs = Languages::new();
+    langs.insert(m.strings.lang().to_string(), Arc::clone(&m.strings));
+    register_strings(tera, langs);
     let base = m.base_path.clone();
     tera.register_function(
         "url",
@@ -23,7 +121,8 @@ pub fn register_functions(tera: &mut Tera, m: &Model, assets: &BTreeMap<String, 
             Ok(crate::urls::prefix_url(&base, &path))
         },
     );
-    let base = m.base_path.clone();
+    // Assets are the whole site's, at its root, whatever language the page is in.
+    let base = m.root_base_path.clone();
     let map = assets.clone();
     tera.register_function(
         "asset",

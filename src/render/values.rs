@@ -19,7 +19,7 @@ use crate::model::{GroupId, Level, Model, PageId, Said, StatementId, SubjectId, 
 pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
     let Some(st) = st else {
         return json!({
-            "stated": false, "level": "none", "badge": "none", "label": "Not stated", "icon": "–",
+            "stated": false, "level": "none", "badge": "none", "label": m.strings.t("not_stated", &[]), "icon": "–",
             "value": null, "note": null, "link": null, "since": null, "until": null,
             "as_of": null, "verified_version": null, "source": null,
         });
@@ -44,8 +44,8 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
     };
     let as_of = s.as_of.as_ref().map(|a| {
         json!({
-            "date": a.date.ymd, "display": display_month(&a.date.ymd),
-            "from": a.from, "describe": a.from.describe(),
+            "date": a.date.ymd, "display": m.strings.month(&a.date.ymd),
+            "from": a.from, "describe": m.strings.t(&format!("as_of_{}", a.from.key()), &[]),
         })
     });
     json!({
@@ -61,6 +61,12 @@ pub fn level_ref(m: &Model, l: Level) -> Value {
     json!({ "level": d.name, "badge": d.badge, "label": d.label, "icon": d.symbol })
 }
 
+/// "row 12" in a table, "line 12" in a document, in the site's language.
+fn place(m: &Model, table: bool, line: usize) -> String {
+    let key = if table { "place_row" } else { "place_line" };
+    m.strings.t(key, &[("line", &line.to_string())])
+}
+
 /// Where a statement was said, as templates show it: the page (its title and URL), or the
 /// data file (its name, and its URL as published) with "row 12" or "line 12".
 pub fn said(m: &Model, said: Said, line: usize) -> Value {
@@ -71,7 +77,7 @@ pub fn said(m: &Model, said: Said, line: usize) -> Value {
             let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, line));
             json!({
                 "kind": "page", "title": page.title, "url": m.url(&page.path), "line": line,
-                "place": format!("line {line}"), "file": file, "repo_url": repo_url,
+                "place": place(m, false, line), "file": file, "repo_url": repo_url,
             })
         }
         Said::Data(d) => {
@@ -80,7 +86,7 @@ pub fn said(m: &Model, said: Said, line: usize) -> Value {
             let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, line));
             json!({
                 "kind": "data", "title": data.name(), "url": m.url(&data.path()), "line": line,
-                "place": data.place(line), "file": file, "repo_url": repo_url,
+                "place": place(m, data.format.is_table(), line), "file": file, "repo_url": repo_url,
             })
         }
     }
@@ -114,9 +120,9 @@ pub fn summary(m: &Model, p: PageId) -> Value {
         "description": front.description,
         "date": front.date.as_ref().map(|d| &d.ymd),
         "date_iso": front.date.as_ref().map(|d| &d.rfc3339),
-        "date_display": front.date.as_ref().map(|d| display_date(&d.ymd)),
+        "date_display": front.date.as_ref().map(|d| m.strings.date(&d.ymd)),
         "updated": front.updated.as_ref().map(|d| &d.ymd),
-        "updated_display": front.updated.as_ref().map(|d| display_date(&d.ymd)),
+        "updated_display": front.updated.as_ref().map(|d| m.strings.date(&d.ymd)),
         "tags": page.tags.iter().map(|&t| json!({ "name": m.tags[t].name, "url": m.url(&m.target_path(Target::Tag(t, 0))) })).collect::<Vec<_>>(),
         // As many as a matrix shows: an article comparing 300 subjects is listed in a line.
         "subjects": page.subjects.iter().take(m.config.compare.max_columns).map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
@@ -141,14 +147,15 @@ pub fn virtual_page(title: &str, description: &str, path: &str, m: &Model) -> Va
 
 /// Home → index page of the kind (Features, Compare, Tags) → the page itself.
 pub fn virtual_breadcrumbs(title: &str, path: &str, m: &Model) -> Value {
-    let mut chain = vec![json!({ "title": "Home", "url": m.url("/") })];
-    for (prefix, name) in [
-        ("/features/", "Features"),
-        ("/compare/", "Compare"),
-        ("/tags/", "Tags"),
+    let mut chain =
+        vec![json!({ "title": m.strings.t("breadcrumb_home", &[]), "url": m.url("/") })];
+    for (prefix, key) in [
+        ("/features/", "nav_features"),
+        ("/compare/", "nav_compare"),
+        ("/tags/", "nav_tags"),
     ] {
         if path.starts_with(prefix) && path != prefix {
-            chain.push(json!({ "title": name, "url": m.url(prefix) }));
+            chain.push(json!({ "title": m.strings.t(key, &[]), "url": m.url(prefix) }));
         }
     }
     chain.push(json!({ "title": title, "url": null }));
@@ -164,7 +171,7 @@ pub fn subject_ref(m: &Model, s: SubjectId) -> Value {
 pub fn pair_ref(m: &Model, p: usize) -> Value {
     let pair = &m.pairs[p];
     json!({
-        "title": format!("{} vs {}", m.subject_title(pair.a), m.subject_title(pair.b)),
+        "title": m.pair_title(p),
         "url": m.url(&m.target_path(Target::Pair(p, 0))),
         "a": subject_ref(m, pair.a),
         "b": subject_ref(m, pair.b),
@@ -268,19 +275,20 @@ pub fn breadcrumbs(m: &Model, p: PageId) -> Value {
         }
     }
     if m.pages[p].kind == SourceKind::Subject {
-        chain.push(json!({ "title": "Subjects", "url": m.url("/subjects/") }));
+        chain
+            .push(json!({ "title": m.strings.t("nav_subjects", &[]), "url": m.url("/subjects/") }));
         if let Some(h) = m.home {
             chain.push(json!({ "title": m.pages[h].title, "url": m.url("/") }));
         }
     }
     if chain.is_empty() && m.pages[p].kind != SourceKind::Home {
-        chain.push(json!({ "title": "Home", "url": m.url("/") }));
+        chain.push(json!({ "title": m.strings.t("breadcrumb_home", &[]), "url": m.url("/") }));
     }
     chain.reverse();
     if let Some(first) = chain.first_mut()
         && first["url"] == json!(m.url("/"))
     {
-        first["title"] = json!("Home");
+        first["title"] = json!(m.strings.t("breadcrumb_home", &[]));
     }
     chain.push(json!({ "title": m.pages[p].title, "url": null }));
     json!(chain)
@@ -292,52 +300,31 @@ pub fn edit_url(m: &Model, p: PageId) -> Value {
     json!(m.edit_links.as_ref().map(|e| e.page(&file)))
 }
 
-/// Month names, for dates readers see.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `2026-09-14` → `14 September 2026`.
-pub fn display_date(ymd: &str) -> String {
-    let mut parts = ymd.split('-');
-    let (Some(y), Some(mo), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return ymd.to_string();
-    };
-    let month = mo
-        .parse::<usize>()
-        .ok()
-        .and_then(|i| MONTHS.get(i.wrapping_sub(1)));
-    match (month, d.parse::<u32>()) {
-        (Some(mo), Ok(d)) => format!("{d} {mo} {y}"),
-        _ => ymd.to_string(),
-    }
-}
-
-/// `2026-05-14` → `May 2026`: how an "as of" date is shown.
-pub fn display_month(ymd: &str) -> String {
-    let mut parts = ymd.split('-');
-    let (Some(y), Some(mo)) = (parts.next(), parts.next()) else {
-        return ymd.to_string();
-    };
-    match mo
-        .parse::<usize>()
-        .ok()
-        .and_then(|i| MONTHS.get(i.wrapping_sub(1)))
-    {
-        Some(mo) => format!("{mo} {y}"),
-        None => ymd.to_string(),
-    }
+/// A multilingual site's languages as this page (at site path `path`) links to them:
+/// `{lang, name, url, permalink, exists, current}` each, `exists` when the language has the
+/// same page (else `url` is its home page). Empty on a site with one language.
+pub fn translations(m: &Model, path: &str) -> Value {
+    Value::Array(
+        m.alternates
+            .iter()
+            .map(|a| {
+                let exists = a.paths.contains(path);
+                let at = if exists { path } else { "/" };
+                json!({
+                    "lang": a.code,
+                    "name": a.name,
+                    "url": crate::urls::prefix_url(&a.base_path, at),
+                    "permalink": format!(
+                        "{}{}",
+                        crate::urls::origin_of(&a.base_url),
+                        crate::urls::encode_uri_path(&crate::urls::prefix_url(&a.base_path, at))
+                    ),
+                    "exists": exists,
+                    "current": a.code == m.config.language,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// What every target's context shares (`site` and `config`): while it stays the same, a

@@ -199,8 +199,13 @@ impl Builder {
     }
 
     fn route(&mut self, paths: &[PathBuf], first: bool) -> Result<Rebuild> {
+        // A multilingual site is rebuilt whole: its languages' models share subjects.
+        let multilingual = self
+            .state
+            .as_ref()
+            .is_some_and(|s| !s.site.translations.is_empty());
         let rels = match plan(paths) {
-            Plan::Content(rels) if !first && self.state.is_some() => rels,
+            Plan::Content(rels) if !first && self.state.is_some() && !multilingual => rels,
             _ => return self.full(),
         };
         let Some(state) = self.state.as_mut() else {

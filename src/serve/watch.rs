@@ -1,5 +1,5 @@
-//! Watching the site's inputs: `content/`, `templates/`, `themes/`, `static/`, `highlight/`
-//! and `versus.toml`, through notify and its full debouncer (20 ms: quick enough to feel
+//! Watching the site's inputs: `content/`, `templates/`, `themes/`, `static/`, `highlight/`,
+//! `i18n/` and `versus.toml`, through notify and its full debouncer (20 ms: quick enough to feel
 //! instant, long enough to see an editor's write-rename-delete as one save).
 //!
 //! Editors that save by writing a temp file and renaming it over the original (vim,
@@ -30,6 +30,7 @@ pub const WATCHED: &[&str] = &[
     "themes",
     "static",
     "highlight",
+    "i18n",
     "versus.toml",
 ];
 

@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 FAILURES = []
@@ -335,18 +336,20 @@ def test_compare_view(d, base, site, label, ids, group, group_path, wide):
     step(d, "click [data-cv-diff]")
     v = view(d)
     differ = [r for r in v["rows"] if len(set(r["keys"])) > 1]
-    counts = re.search(r"(\d+) of (\d+) features differ", v["status"].replace(",", ""))
+    # "3 of 4 features differ" (English) or the Arabic table's "تختلف 3 من 4 خصائص".
+    counts = re.search(r"(\d+) of (\d+) features differ|تختلف (\d+) من (\d+)", v["status"].replace(",", ""))
+    counts = counts and [int(x) for x in counts.groups() if x is not None]
     check("diff=1" in v["search"], "%s view: the URL says diff=1 (%s)" % (label, v["search"]))
     check(v["rows"] and len(differ) == len(v["rows"]) and all(r["differs"] == "true" for r in v["rows"]),
           "%s view: only differences leaves %d rows, each differing" % (label, len(v["rows"])))
-    check(counts and int(counts.group(1)) < int(counts.group(2)) and min(int(counts.group(1)), total) == len(v["rows"]),
+    check(counts and counts[0] < counts[1] and min(counts[0], total) == len(v["rows"]),
           "%s view: the status line counts them: %r" % (label, v["status"]))
     # A group: exactly its features, as the static matrix of that group has them.
     step(d, "var s=document.querySelector('[data-cv-group]');s.value=arguments[0];"
          "s.dispatchEvent(new Event('change',{bubbles:true}))", group)
     v = view(d)
     shown_diff = [r["name"] for r in v["rows"]]
-    check("g=" + group in v["search"] and set(v["groups"]) == {group}, "%s view: group %s chosen, in the URL" % (label, group))
+    check("g=" + group in urllib.parse.unquote(v["search"]) and set(v["groups"]) == {group}, "%s view: group %s chosen, in the URL" % (label, group))
     step(d, "click [data-cv-diff]")
     v = view(d)
     shown_all = [r["name"] for r in v["rows"]]
@@ -539,6 +542,25 @@ def wide_pages(d, base, site):
     return {k: v[:2] for k, v in pages.items()}, (ids, g, "/compare/groups/%s/" % g)
 
 
+def test_rtl(d, base, pages):
+    """Every page of the right-to-left site says so, and its layout mirrors: the sticky
+    feature column and the legend start at the right."""
+    for name, (path, ready) in pages.items():
+        if not path:
+            continue
+        d.get(base + path)
+        check(d.js("return document.documentElement.dir") == "rtl" and d.js("return document.documentElement.lang") == "ar",
+              "%s: <html dir=rtl lang=ar>" % name)
+    d.size(1280, 900)
+    d.get(base + "/compare/")
+    geo = d.js("""var t=document.querySelector('table.cmp'), th=t.querySelector('tbody th[scope=row]'),
+        td=th.parentNode.querySelector('td'), l=document.querySelector('.legend li');
+        return {th: th.getBoundingClientRect().left, td: td.getBoundingClientRect().left,
+                legend: l.getBoundingClientRect().right, main: document.querySelector('main').getBoundingClientRect().width}""")
+    check(geo["th"] > geo["td"], "arabic: the feature column is on the right of the cells (%s)" % geo)
+    check(geo["legend"] > geo["main"] / 2, "arabic: the legend starts at the right (%s)" % geo)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
@@ -547,11 +569,15 @@ def main():
     ap.add_argument("--screenshots")
     ap.add_argument("--fixture", help="URL path of the sorting fixture site, e.g. /fixture/")
     ap.add_argument("--big", help="a built site of many pages (big_site.py) for the search checks")
+    ap.add_argument("--rtl", help="a built right-to-left site (tests/browser/arabic): axe, the view, screenshots")
     a = ap.parse_args()
     sites = [("showcase", os.path.abspath(a.site))] + ([("wide", os.path.abspath(a.wide))] if a.wide else [])
+    sites += [("arabic", os.path.abspath(a.rtl))] if a.rtl else []
     servers = [(label, root) + serve(root) for label, root in sites]
     if not a.wide:
         check(False, "no --wide site given: the big layouts and the comparison view at size are not tested")
+    if not a.rtl:
+        check(False, "no --rtl site given: the right-to-left layout is not tested")
     big = serve(os.path.abspath(a.big)) if a.big else None
     port = free_port()
     drv = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -566,7 +592,10 @@ def main():
         try:
             plan = []  # (site label, root, base, pages, view choice)
             for label, root, httpd, base in servers:
-                pages, choice = (showcase_pages if label == "showcase" else wide_pages)(d, base, root)
+                pages, choice = (wide_pages if label == "wide" else showcase_pages)(d, base, root)
+                if label == "arabic":
+                    pages = {"arabic-" + k: v for k, v in pages.items()}
+                    test_rtl(d, base, pages)
                 plan.append((label, root, base, pages, choice))
                 print("Pages (%s):" % label, pages)
             if os.path.exists(a.axe):

@@ -356,7 +356,18 @@ fn same_as_build(server: &Server, out_dir: &Path, built: &[String]) -> Result<()
         ));
     }
     for p in &served {
-        let r = server.get(&format!("/{p}"));
+        // Paths may hold any letter (`features/anonyme-blöcke/`): sent percent-encoded.
+        let target: String = p
+            .bytes()
+            .map(|b| {
+                if b.is_ascii() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let r = server.get(&format!("/{target}"));
         let want = std::fs::read(out_dir.join(p)).unwrap();
         if r.status != 200 || strip_script(&r.body) != want {
             return Err(format!("{p} differs from the build (status {})", r.status));

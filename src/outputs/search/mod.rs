@@ -239,11 +239,7 @@ fn document(m: &Model, t: Target) -> Option<Doc> {
             let description = feat.description.as_deref().unwrap_or("");
             doc('f', &feat.name, description, keywords)
         }
-        Target::Pair(p, 0) => {
-            let pair = &m.pairs[p];
-            let (a, b) = (m.subject_title(pair.a), m.subject_title(pair.b));
-            doc('p', &format!("{a} vs {b}"), "", Vec::new())
-        }
+        Target::Pair(p, 0) => doc('p', &m.pair_title(p), "", Vec::new()),
         Target::Group(g, 0) => doc('g', &m.groups[g].name, "", Vec::new()),
         Target::Tag(i, 0) => doc('t', &m.tags[i].name, "", Vec::new()),
         _ => return None,

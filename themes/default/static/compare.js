@@ -12,6 +12,71 @@
   var view = document.querySelector("[data-compare-view]");
   if (!view || !window.fetch || !history.pushState) return;
   var body = view.querySelector("[data-compare-body]");
+  /* Interface strings: the page's own (base.html writes them as JSON for a site whose
+     language is not the built-in English), else these. `{name}` is filled by fmt(). */
+  var S = (function (d) {
+    var el = document.getElementById("versus-strings");
+    try { var o = el ? JSON.parse(el.textContent) : {}; for (var k in o) d[k] = o[k]; } catch (e) {}
+    return d;
+  })({
+    legend: "Legend",
+    legend_title: "Legend:",
+    not_stated: "Not stated",
+    col_feature: "Feature",
+    sort_by: "Sort by {column}",
+    list_separator: ", ",
+    thousands_separator: ",",
+    and: " and ",
+    cv_intro: "Pick the subjects you care about, one feature group, and only the differences if you like; the address bar keeps your choice to share or come back to.",
+    cv_open: "Build your comparison",
+    cv_loading: "Loading the comparison…",
+    cv_failed: "The comparison data could not be loaded ({error}). The tables below show every feature.",
+    cv_subjects: "Subjects",
+    cv_count: "({count} of {total})",
+    cv_chosen: "Chosen subjects",
+    cv_find: "Find a subject",
+    cv_find_placeholder: "Name…",
+    cv_find_help: "Enter adds the first match.",
+    cv_no_match: "No subject matches.",
+    cv_defaults: "Default subjects",
+    cv_none: "None",
+    cv_group: "Group",
+    cv_all_groups: "All groups ({count})",
+    cv_only_differences: "Only differences",
+    cv_remove: "Remove {subject}",
+    cv_choose: "Choose at least one subject above.",
+    cv_none_chosen: "No subjects chosen.",
+    cv_left_out: "{text} Left out of the address: {notes}.",
+    cv_no_subject: "no subject “{id}”",
+    cv_no_group: "no group “{id}”",
+    cv_in_group: "in {group}",
+    cv_in_all: "in all groups",
+    cv_head: "Comparing {subjects} {where}: {summary}.",
+    cv_subject_count_one: "{count} subject",
+    cv_subject_count_other: "{count} subjects",
+    cv_feature_count_one: "{count} feature",
+    cv_feature_count_other: "{count} features",
+    cv_differ_of_one: "{count} of {features} differs",
+    cv_differ_of_other: "{count} of {features} differ",
+    cv_features_differ_one: "{features}, {count} of them differs",
+    cv_features_differ_other: "{features}, {count} of them differ",
+    cv_empty_diff: "No feature differs between {names} {where}.",
+    cv_empty: "Nothing is stated about {names} {where}.",
+    cv_caption: "{names} {where}",
+    cv_caption_diff: "{names} {where}, only differences",
+    cv_showing_first: "{text} Showing the first {count}.",
+    cv_showing_all: "{text} Showing all {count}.",
+    cv_more: "Show {count} more ({left} not shown yet)"
+  });
+  var fmt = function (s, o) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in o ? o[k] : m; }); };
+  /* Plural forms by the page language's rules: `key_one`, `key_few`, … else `key_other`. */
+  var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  var plural = function (key, n, o) {
+    var form = S[key + "_" + (rules ? rules.select(n) : n === 1 ? "one" : "other")] || S[key + "_other"];
+    o = o || {};
+    o.count = num(n);
+    return fmt(form, o);
+  };
   var ALL_MAX = 2000;      // "All groups" is offered while all groups hold at most this many features
   var CELLS = 2400;        // cells per rendered slice: 200 rows of 12 subjects, 400 rows of 2 …
   var FEW = 12;            // more subjects than this: a filter box, and the chosen ones as chips
@@ -37,11 +102,10 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   };
-  var num = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); };
-  var plural = function (n, one, many) { return num(n) + " " + (n === 1 ? one : many); };
+  var num = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, S.thousands_separator); };
   var dec = function (x) { try { return decodeURIComponent(x.replace(/\+/g, " ")); } catch (e) { return x; } };
   var list = function (names) {
-    return names.length < 3 ? names.join(" and ") : names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+    return names.length < 3 ? names.join(S.and) : names.slice(0, -1).join(S.list_separator) + S.and + names[names.length - 1];
   };
 
   /* ---- the choice in the URL ---- */
@@ -121,12 +185,12 @@
       if (!wanted.length) wanted = index.subjects.slice(0, 4).map(function (s) { return s[0]; });
     }
     wanted.forEach(function (id) {
-      if (index.bySubject[id] == null) notes.push("no subject “" + id + "”");
+      if (index.bySubject[id] == null) notes.push(fmt(S.cv_no_subject, { id: id }));
       else if (st.s.indexOf(id) < 0) st.s.push(id);
     });
     if (u.g && index.byGroup[u.g] != null) st.g = u.g;
     else {
-      if (u.g) notes.push("no group “" + u.g + "”");
+      if (u.g) notes.push(fmt(S.cv_no_group, { id: u.g }));
       st.g = defaultGroup();
     }
     return st;
@@ -144,9 +208,8 @@
   var showIntro = function () {
     ui = null;
     body.innerHTML =
-      '<div class="compare-intro"><p>Pick the subjects you care about, one feature group, and only the ' +
-      'differences if you like; the address bar keeps your choice to share or come back to.</p>' +
-      '<button type="button" class="button button-primary" data-cv-open>Build your comparison</button></div>';
+      '<div class="compare-intro"><p>' + esc(S.cv_intro) + '</p>' +
+      '<button type="button" class="button button-primary" data-cv-open>' + esc(S.cv_open) + '</button></div>';
     body.appendChild(status);
     say("");
     settled();
@@ -159,7 +222,7 @@
   };
 
   var start = function (u, push, focus) {
-    say("Loading the comparison…");
+    say(S.cv_loading);
     loadIndex().then(function () {
       state = normalise(u);
       if (push) history.pushState(null, "", urlFor(state));
@@ -168,7 +231,7 @@
       if (focus) ui.first.focus();
       update();
     }).catch(function (e) {
-      say("The comparison data could not be loaded (" + e.message + "). The tables below show every feature.");
+      say(fmt(S.cv_failed, { error: e.message }));
       settled();
     });
   };
@@ -183,12 +246,12 @@
   var buildControls = function () {
     var many = index.subjects.length > FEW;
     var h = '<form class="table-tools compare-tools" data-cv-form>' +
-      '<fieldset class="compare-subjects' + (many ? " many" : "") + '"><legend>Subjects <span class="compare-count" data-cv-count></span></legend>';
+      '<fieldset class="compare-subjects' + (many ? " many" : "") + '"><legend>' + esc(S.cv_subjects) + ' <span class="compare-count" data-cv-count></span></legend>';
     if (many) {
-      h += '<ul class="chips compare-chosen" data-cv-chosen aria-label="Chosen subjects"></ul>' +
-        '<div class="field"><label for="cv-find">Find a subject</label>' +
-        '<input id="cv-find" type="search" autocomplete="off" placeholder="Name…" aria-describedby="cv-find-help" data-cv-find>' +
-        '<span class="compare-help" id="cv-find-help">Enter adds the first match.</span></div>';
+      h += '<ul class="chips compare-chosen" data-cv-chosen aria-label="' + esc(S.cv_chosen) + '"></ul>' +
+        '<div class="field"><label for="cv-find">' + esc(S.cv_find) + '</label>' +
+        '<input id="cv-find" type="search" autocomplete="off" placeholder="' + esc(S.cv_find_placeholder) + '" aria-describedby="cv-find-help" data-cv-find>' +
+        '<span class="compare-help" id="cv-find-help">' + esc(S.cv_find_help) + '</span></div>';
     }
     h += '<ul class="compare-picker" data-cv-picker>';
     // Alphabetical, the order a reader scans a long list in.
@@ -196,18 +259,18 @@
       h += '<li><label><input type="checkbox" value="' + esc(s[0]) + '"> ' + esc(s[1]) + "</label></li>";
     });
     h += "</ul>";
-    if (many) h += '<p class="compare-help" data-cv-nomatch hidden>No subject matches.</p>';
-    h += '<p class="compare-actions"><button type="button" class="link-button" data-cv-defaults>Default subjects</button>' +
-      '<button type="button" class="link-button" data-cv-clear>None</button></p></fieldset>';
+    if (many) h += '<p class="compare-help" data-cv-nomatch hidden>' + esc(S.cv_no_match) + '</p>';
+    h += '<p class="compare-actions"><button type="button" class="link-button" data-cv-defaults>' + esc(S.cv_defaults) + '</button>' +
+      '<button type="button" class="link-button" data-cv-clear>' + esc(S.cv_none) + '</button></p></fieldset>';
     if (index.groups.length > 1) {
-      h += '<div class="field"><label for="cv-group">Group</label><select id="cv-group" data-cv-group>';
-      if (allowAll()) h += '<option value="">All groups (' + num(index.total) + ")</option>";
+      h += '<div class="field"><label for="cv-group">' + esc(S.cv_group) + '</label><select id="cv-group" data-cv-group>';
+      if (allowAll()) h += '<option value="">' + esc(fmt(S.cv_all_groups, { count: num(index.total) })) + "</option>";
       index.groups.forEach(function (g) {
         h += '<option value="' + esc(g[1]) + '">' + esc(g[0]) + " (" + num(g[2]) + ")</option>";
       });
       h += "</select></div>";
     }
-    h += '<label class="check"><input type="checkbox" data-cv-diff> Only differences</label></form>' +
+    h += '<label class="check"><input type="checkbox" data-cv-diff> ' + esc(S.cv_only_differences) + '</label></form>' +
       '<div data-cv-results></div>';
     body.innerHTML = h;
     body.insertBefore(status, body.querySelector("[data-cv-results]"));
@@ -285,12 +348,12 @@
 
   var syncControls = function () {
     ui.boxes.forEach(function (b) { b.checked = state.s.indexOf(b.value) >= 0; });
-    ui.count.textContent = "(" + num(state.s.length) + " of " + num(index.subjects.length) + ")";
+    ui.count.textContent = fmt(S.cv_count, { count: num(state.s.length), total: num(index.subjects.length) });
     if (ui.chosen) {
       ui.chosen.innerHTML = state.s.map(function (id) {
         var title = index.subjects[index.bySubject[id]][1];
-        return '<li><button type="button" class="chip chip-subject" data-remove="' + esc(id) + '" aria-label="Remove ' +
-          esc(title) + '">' + esc(title) + ' <span aria-hidden="true">×</span></button></li>';
+        return '<li><button type="button" class="chip chip-subject" data-remove="' + esc(id) + '" aria-label="' +
+          esc(fmt(S.cv_remove, { subject: title })) + '">' + esc(title) + ' <span aria-hidden="true">×</span></button></li>';
       }).join("");
     }
     if (ui.group) ui.group.value = state.g;
@@ -308,12 +371,12 @@
     if (!state.s.length) {
       rows = [];
       ui.results.removeAttribute("aria-busy");
-      ui.results.innerHTML = '<p class="compare-empty">Choose at least one subject above.</p>';
-      say(withNotes("No subjects chosen."));
+      ui.results.innerHTML = '<p class="compare-empty">' + esc(S.cv_choose) + "</p>";
+      say(withNotes(S.cv_none_chosen));
       settled();
       return;
     }
-    say("Loading the comparison…");
+    say(S.cv_loading);
     Promise.all(slugs.map(loadGroup)).then(function (data) {
       if (my !== token) return;
       var cols = state.s.map(function (id) { return index.bySubject[id]; });
@@ -340,13 +403,13 @@
     }).catch(function (e) {
       if (my !== token) return;
       ui.results.removeAttribute("aria-busy");
-      say("The comparison data could not be loaded (" + e.message + "). The tables below show every feature.");
+      say(fmt(S.cv_failed, { error: e.message }));
       settled();
     });
   };
 
   var withNotes = function (text) {
-    return notes.length ? text + " Left out of the address: " + list(notes) + "." : text;
+    return notes.length ? fmt(S.cv_left_out, { text: text, notes: list(notes) }) : text;
   };
 
   var sortRows = function () {
@@ -369,35 +432,31 @@
   /* ---- the table ---- */
   var render = function (used, pool, differ, groupName) {
     var names = state.s.map(function (id) { return index.subjects[index.bySubject[id]][1]; });
-    var where = groupName ? "in " + groupName : "in all groups";
-    var verb = differ === 1 ? " differs" : " differ";
-    var summary = state.diff
-      ? num(differ) + " of " + plural(pool, "feature", "features") + verb
-      : plural(pool, "feature", "features") + ", " + num(differ) + " of them" + verb;
-    var head = "Comparing " + plural(state.s.length, "subject", "subjects") + " " + where + ": " + summary + ".";
+    var where = groupName ? fmt(S.cv_in_group, { group: groupName }) : S.cv_in_all;
+    var features = plural("cv_feature_count", pool);
+    var summary = plural(state.diff ? "cv_differ_of" : "cv_features_differ", differ, { features: features });
+    var head = fmt(S.cv_head, { subjects: plural("cv_subject_count", state.s.length), where: where, summary: summary });
     ui.results.removeAttribute("aria-busy");
     if (!rows.length) {
-      ui.results.innerHTML = '<p class="compare-empty">' + esc(state.diff
-        ? "No feature differs between " + list(names) + " " + where + "."
-        : "Nothing is stated about " + list(names) + " " + where + ".") + "</p>";
+      ui.results.innerHTML = '<p class="compare-empty">' + esc(fmt(state.diff ? S.cv_empty_diff : S.cv_empty, { names: list(names), where: where })) + "</p>";
       say(withNotes(head));
       settled();
       return;
     }
-    var legend = '<ul class="legend" aria-label="Legend"><li class="legend-title" aria-hidden="true">Legend:</li>';
+    var legend = '<ul class="legend" aria-label="' + esc(S.legend) + '"><li class="legend-title" aria-hidden="true">' + esc(S.legend_title) + "</li>";
     index.levels.forEach(function (l) {
       if (used[l[0]]) legend += '<li><span class="badge badge-' + esc(l[3]) + '"><span class="icon" aria-hidden="true">' + esc(l[2]) + "</span>" + esc(l[1]) + "</span></li>";
     });
-    legend += '<li><span class="badge badge-none">Not stated</span></li></ul>';
-    var caption = list(names) + " " + where + (state.diff ? ", only differences" : "");
+    legend += '<li><span class="badge badge-none">' + esc(S.not_stated) + "</span></li></ul>";
+    var caption = fmt(state.diff ? S.cv_caption_diff : S.cv_caption, { names: list(names), where: where });
     var th = function (i, label, link, id) {
       var sorted = sort.col === i ? ' aria-sort="' + (sort.dir > 0 ? "ascending" : "descending") + '"' : "";
       return '<th scope="col"' + sorted + (id ? ' data-subject="' + esc(id) + '"' : "") + ">" + (link
-        ? '<a href="' + esc(link) + '">' + esc(label) + '</a> <button type="button" class="sort-button" data-col="' + i + '" aria-label="Sort by ' + esc(label) + '"></button>'
+        ? '<a href="' + esc(link) + '">' + esc(label) + '</a> <button type="button" class="sort-button" data-col="' + i + '" aria-label="' + esc(fmt(S.sort_by, { column: label })) + '"></button>'
         : '<button type="button" class="sort-button" data-col="' + i + '">' + esc(label) + "</button>") + "</th>";
     };
     var h = legend + '<div class="table-wrap tall"><table class="cmp matrix compare-table">' +
-      '<caption class="visually-hidden">' + esc(caption) + "</caption><thead><tr>" + th(0, "Feature");
+      '<caption class="visually-hidden">' + esc(caption) + "</caption><thead><tr>" + th(0, S.col_feature);
     state.s.forEach(function (id, i) { var s = index.subjects[index.bySubject[id]]; h += th(i + 1, s[1], s[2], id); });
     h += "</tr></thead></table></div>" +
       '<p class="compare-more" hidden><button type="button" class="button button-secondary" data-cv-more></button></p>';
@@ -436,7 +495,8 @@
   };
 
   var counts = function (head) {
-    return head + (shown < rows.length ? " Showing the first " + num(shown) + "." : rows.length > 1 ? " Showing all " + num(rows.length) + "." : "");
+    return shown < rows.length ? fmt(S.cv_showing_first, { text: head, count: num(shown) })
+      : rows.length > 1 ? fmt(S.cv_showing_all, { text: head, count: num(rows.length) }) : head;
   };
 
   /* Appends the next slice of rows (or up to `upto`), each group in its own tbody. */
@@ -473,12 +533,12 @@
     shown = end;
     var left = rows.length - shown;
     ui.more.parentNode.hidden = left <= 0;
-    ui.more.textContent = "Show " + num(Math.min(left, slice)) + " more (" + num(left) + " not shown yet)";
+    ui.more.textContent = fmt(S.cv_more, { count: num(Math.min(left, slice)), left: num(left) });
   };
 
   /* One cell, as partials/cell.html draws it: a badge with icon and word, or the text value. */
   var cell = function (c) {
-    if (c === 0) return '<td data-level="none"><div class="cell"><span class="badge badge-none">Not stated</span></div></td>';
+    if (c === 0) return '<td data-level="none"><div class="cell"><span class="badge badge-none">' + esc(S.not_stated) + "</span></div></td>";
     var h;
     if (c[0] >= 0) {
       var l = index.levels[c[0]];

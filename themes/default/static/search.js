@@ -9,7 +9,29 @@
   "use strict";
   var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-search]"));
   if (!boxes.length || !window.fetch || !window.Map || !window.TextEncoder) return;
-  var KIND = { a: "Article", s: "Subject", f: "Feature", g: "Group", p: "Compare", c: "Section", t: "Tag", h: "Home" };
+  /* Interface strings: the page's own (base.html writes them as JSON for a site whose
+     language is not the built-in English), else these. `{name}` is filled by fmt(). */
+  var S = (function (d) {
+    var el = document.getElementById("versus-strings");
+    try { var o = el ? JSON.parse(el.textContent) : {}; for (var k in o) d[k] = o[k]; } catch (e) {}
+    return d;
+  })({
+    kind_a: "Article",
+    kind_s: "Subject",
+    kind_f: "Feature",
+    kind_g: "Group",
+    kind_p: "Compare",
+    kind_c: "Section",
+    kind_t: "Tag",
+    kind_h: "Home",
+    no_results: "No results for “{query}”",
+    searching_text: "Searching page text…",
+    text_failed: "Page text could not be loaded",
+    search_text: "Search the text of {count} pages too"
+  });
+  var fmt = function (s, o) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in o ? o[k] : m; }); };
+  var KIND = {};
+  "a s f g p c t h".split(" ").forEach(function (k) { KIND[k] = S["kind_" + k]; });
   var CLASS_SCORE = [12, 8, 3, 2], HEAD_SCORE = 4, TEXT_SCORE = 1, SHOWN = 12;
   var SPLIT;
   try { SPLIT = new RegExp("[^\\p{Alphabetic}\\p{N}]+", "u"); } catch (e) { SPLIT = /[^0-9a-z\u00c0-\uffff]+/; }
@@ -187,8 +209,8 @@
     };
     var searchText = function () {
       var more = list.querySelector(".r-more");
-      if (more) more.textContent = "Searching page text…";
-      loadText().then(render, function () { if (more) more.textContent = "Page text could not be loaded"; });
+      if (more) more.textContent = S.searching_text;
+      loadText().then(render, function () { if (more) more.textContent = S.text_failed; });
     };
     var show = function (q, out) {
       var keep = q === shownQuery ? active : -1;
@@ -197,13 +219,13 @@
       var id = input.id + "-r";
       var html = results.map(function (r, i) {
         return '<li role="option" id="' + id + i + '" aria-selected="false"><a href="' + esc(r.url) + '" tabindex="-1">' +
-          '<span class="r-kind">' + r.kind + '</span><span class="r-title">' + mark(r.title, out.words) + "</span>" +
+          '<span class="r-kind">' + esc(r.kind) + '</span><span class="r-title">' + mark(r.title, out.words) + "</span>" +
           (r.sub ? '<span class="r-sub">' + mark(r.sub, out.words) + "</span>" : "") + "</a></li>";
       }).join("");
-      if (!results.length) html = '<li class="r-empty" role="option" aria-disabled="true" id="' + input.id + '-none" aria-selected="false">No results for “' + esc(q) + "”</li>";
+      if (!results.length) html = '<li class="r-empty" role="option" aria-disabled="true" id="' + input.id + '-none" aria-selected="false">' + esc(fmt(S.no_results, { query: q })) + "</li>";
       if (!text && !man.text.auto) {
         html += '<li class="r-more" role="option" id="' + id + 'more" aria-selected="false">' +
-          (textLoading ? "Searching page text…" : "Search the text of " + man.text.pages.toLocaleString() + " pages too") + "</li>";
+          esc(textLoading ? S.searching_text : fmt(S.search_text, { count: man.text.pages.toLocaleString(document.documentElement.lang || undefined) })) + "</li>";
       }
       list.innerHTML = html;
       list.hidden = false;

@@ -4,15 +4,32 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  /* Interface strings: the page's own (base.html writes them as JSON for a site whose
+     language is not the built-in English), else these. `{name}` is filled by fmt(). */
+  var S = (function (d) {
+    var el = document.getElementById("versus-strings");
+    try { var o = el ? JSON.parse(el.textContent) : {}; for (var k in o) d[k] = o[k]; } catch (e) {}
+    return d;
+  })({
+    theme: "Colour theme: {mode} (click to change)",
+    theme_auto: "follow system",
+    theme_light: "light",
+    theme_dark: "dark",
+    copy: "Copy",
+    copy_code: "Copy code",
+    copied: "Copied",
+    sort_by: "Sort by {column}",
+    showing: "Showing {shown} of {total} features."
+  });
+  var fmt = function (s, o) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in o ? o[k] : m; }); };
   var $$ = function (sel, el) { return Array.prototype.slice.call((el || document).querySelectorAll(sel)); };
 
   /* ---- light / dark: auto → light → dark → auto; remembered in localStorage ---- */
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) {
-    var names = { auto: "follow system", light: "light", dark: "dark" };
     var show = function (mode) {
       toggle.setAttribute("data-mode", mode);
-      toggle.setAttribute("aria-label", "Colour theme: " + names[mode] + " (click to change)");
+      toggle.setAttribute("aria-label", fmt(S.theme, { mode: S["theme_" + mode] }));
     };
     var saved = null;
     try { saved = localStorage.getItem("versus-theme"); } catch (e) {}
@@ -30,16 +47,19 @@
   if (navigator.clipboard) {
     $$("figure.code .copy").forEach(function (btn) {
       btn.hidden = false;
-      if (!btn.textContent.trim()) btn.textContent = "Copy";
+      // The highlighter writes the English words (its output is cached across builds and
+      // sites): the page's language is applied here.
+      btn.textContent = S.copy;
+      btn.setAttribute("aria-label", S.copy_code);
       btn.addEventListener("click", function () {
         var code = btn.closest("figure").querySelector("pre code") || btn.closest("figure").querySelector("pre");
         var text = code.querySelectorAll(".line").length
           ? $$(".line", code).map(function (l) { return l.textContent.replace(/\n$/, ""); }).join("\n")
           : code.textContent;
         navigator.clipboard.writeText(text).then(function () {
-          btn.textContent = "Copied";
+          btn.textContent = S.copied;
           btn.classList.add("copied");
-          setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("copied"); }, 1600);
+          setTimeout(function () { btn.textContent = S.copy; btn.classList.remove("copied"); }, 1600);
         });
       });
     });
@@ -156,7 +176,7 @@
       var link = th.querySelector("a");
       // Keep the header's link usable: the button sorts, the link (if any) still navigates.
       if (link) {
-        btn.setAttribute("aria-label", "Sort by " + th.textContent.trim());
+        btn.setAttribute("aria-label", fmt(S.sort_by, { column: th.textContent.trim() }));
         th.appendChild(document.createTextNode(" "));
         th.appendChild(btn);
       } else {
@@ -231,7 +251,7 @@
         });
         body.hidden = !any;
       });
-      if (status) status.textContent = visible === total ? "" : "Showing " + visible + " of " + total + " features.";
+      if (status) status.textContent = visible === total ? "" : fmt(S.showing, { shown: visible, total: total });
     };
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
