@@ -152,6 +152,7 @@ fuzz_target!(|input: Input| {
     let (config, _) = Config::parse("title = \"T\"\nbase_url = \"https://example.org/docs/\"\n");
     let content = Content {
         sources,
+        data: Vec::new(),
         assets: Vec::new(),
         features_toml,
     };

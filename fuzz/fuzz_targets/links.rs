@@ -38,6 +38,7 @@ fn model() -> &'static Model {
             Config::parse("title = \"T\"\nbase_url = \"https://example.org/docs/\"\n");
         let content = Content {
             sources,
+            data: Vec::new(),
             assets: vec![Asset {
                 path: "content/articles/pic.png".into(),
                 rel: "articles/pic.png".into(),

@@ -95,13 +95,14 @@ fuzz_target!(|input: Input| {
             }
         }
     }
-    let o = outline(&body);
+    let o = outline(&body, &[]);
     let mut ids = std::collections::HashSet::new();
     for h in &o.headings {
         assert!(ids.insert(h.id.clone()), "duplicate heading id {:?}", h.id);
     }
     let resolve = |d: &str| d.strip_prefix("@/").map(|p| format!("/r/{p}"));
     let label = |s: &str| Some((s.to_string(), format!("/subjects/{s}/")));
+    let strings = versus::i18n::Strings::default();
     let r = with_highlighter(|h| {
         render(
             &body,
@@ -109,6 +110,8 @@ fuzz_target!(|input: Input| {
                 resolve_link: &resolve,
                 subject_label: &label,
                 highlighter: h,
+                reserved_ids: &[],
+                strings: &strings,
             },
         )
     });
