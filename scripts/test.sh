@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked --no-fail-fast
+# The fuzz targets (fuzz/, run with cargo-fuzz on nightly) must keep compiling against the
+# library; checking them needs no nightly.
+cargo check --quiet --locked --manifest-path fuzz/Cargo.toml --bins
 site="${TMPDIR:-/tmp}/versus-showcase-check"
 cargo run --locked --quiet -- build --strict --quiet --output "$site"
 cargo run --locked --quiet -- check --strict --quiet
