@@ -248,6 +248,8 @@ impl PageCheck<'_> {
         };
         // `scan` keeps each link once.
         for href in &scanned.links {
+            let broken_here =
+                |why: String| broken(model, by_output, page_out, &page_url, href, why);
             let href_t = href.trim();
             let (before, fragment) = match href_t.split_once('#') {
                 Some((b, f)) => (b, Some(f)),
@@ -287,16 +289,9 @@ impl PageCheck<'_> {
                             .to_string(),
                     )
                 } else {
-                    diags.push(broken(
-                        model,
-                        by_output,
-                        page_out,
-                        &page_url,
-                        href,
-                        format!(
+                    diags.push(broken_here(format!(
                             "it is outside the site's base path {base_path}/, so it breaks when the site is served there"
-                        ),
-                    ));
+                        )));
                     continue;
                 }
             } else {
@@ -309,14 +304,7 @@ impl PageCheck<'_> {
             let Some(key) = target_key else { continue };
             let key = percent_decode(&key);
             let Some(found) = lookup(self.files, &key) else {
-                diags.push(broken(
-                    model,
-                    by_output,
-                    page_out,
-                    &page_url,
-                    href,
-                    "the site has no such file".to_string(),
-                ));
+                diags.push(broken_here("the site has no such file".to_string()));
                 continue;
             };
             if let Some(fragment) = fragment {
@@ -332,14 +320,9 @@ impl PageCheck<'_> {
                     } else {
                         format!("{base_path}/{}", found.trim_end_matches("index.html"))
                     };
-                    diags.push(broken(
-                        model,
-                        by_output,
-                        page_out,
-                        &page_url,
-                        href,
-                        format!("{on} has no element with id=\"{fragment}\""),
-                    ));
+                    diags.push(broken_here(format!(
+                        "{on} has no element with id=\"{fragment}\""
+                    )));
                 }
             }
         }
