@@ -22,6 +22,7 @@ use crate::content::{self, Content, LineDates};
 use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
+use crate::model::tracked::Reads;
 use crate::model::{Model, ModelOptions, Target};
 use crate::outputs::{self, AssetNames, File};
 use crate::pipeline::BuildOptions;
@@ -312,8 +313,9 @@ impl<'s> Engine<'s> {
         Ok(diags)
     }
 
-    /// The digest of each target ([`Renderer::digest`]), in parallel.
-    pub fn digests(&self, targets: &[Target]) -> Vec<u64> {
+    /// The digest of each target with what it read of the model ([`Renderer::digest`]), in
+    /// parallel.
+    pub fn digests(&self, targets: &[Target]) -> Vec<(u64, Reads)> {
         targets
             .par_iter()
             .map(|&t| self.renderer.digest(t))

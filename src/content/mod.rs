@@ -65,7 +65,7 @@ pub enum Format {
 }
 
 /// One Markdown file, read and split.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Path relative to the site root, for messages: `content/articles/a.md`.
     pub file: PathBuf,
@@ -99,7 +99,7 @@ impl Source {
 }
 
 /// A non-Markdown file under `content/`, copied next to its page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Asset {
     /// Absolute or root-joined path on disk.
     pub path: PathBuf,

@@ -35,6 +35,7 @@ mod pages;
 mod relations;
 mod statements;
 mod targets;
+pub mod tracked;
 mod verdicts;
 
 pub use catalog::OTHER_GROUP;
@@ -43,6 +44,7 @@ pub use levels::{COLOURS, Level, LevelDef, LevelSet};
 pub use links::{OldBody, Resolved};
 pub use pages::page_path;
 pub use targets::{PageKind, PageNo, SUBJECT_INDEX_PATH, Target, page_count, page_slice};
+pub use tracked::Tracked;
 pub use verdicts::{Agreement, PairSummary};
 
 use std::collections::HashMap;
@@ -92,7 +94,7 @@ pub struct Statement {
 }
 
 /// A page made from a Markdown file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub source: Source,
     pub kind: SourceKind,
@@ -132,7 +134,7 @@ pub struct Row {
 }
 
 /// A thing compared: made from `content/subjects/<id>.md`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subject {
     pub id: String,
     pub page: PageId,
@@ -145,7 +147,7 @@ pub struct Subject {
 }
 
 /// A feature, from the catalogue or first named in a table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feature {
     pub name: String,
     pub slug: String,
@@ -166,7 +168,7 @@ pub struct Named {
 }
 
 /// A group of features: from `features.toml`, else the page that first states them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub name: String,
     /// Unique among groups, even for names that differ only in letter case.
@@ -176,7 +178,7 @@ pub struct Group {
 }
 
 /// A tag and the pages carrying it, in list order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     pub name: String,
     pub slug: String,
@@ -184,7 +186,7 @@ pub struct Tag {
 }
 
 /// Two subjects with a page of their own (see `relations`); `a` < `b` by id.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
     pub a: SubjectId,
     pub b: SubjectId,
@@ -203,18 +205,18 @@ pub struct Model {
     pub config: Config,
     /// Path prefix of every root-relative URL: `""` or `"/docs"`.
     pub base_path: String,
-    pub pages: Vec<Page>,
-    pub subjects: Vec<Subject>,
-    pub features: Vec<Feature>,
+    pub pages: Tracked<Page>,
+    pub subjects: Tracked<Subject>,
+    pub features: Tracked<Feature>,
     /// Feature groups in catalogue order, then in the order tables first use them.
-    pub groups: Vec<Group>,
+    pub groups: Tracked<Group>,
     /// The support levels cells may use.
     pub levels: LevelSet,
     /// Links into the site's repository (`repo_url`), if it has one.
     pub edit_links: Option<EditLinks>,
-    pub statements: Vec<Statement>,
-    pub tags: Vec<Tag>,
-    pub pairs: Vec<Pair>,
+    pub statements: Tracked<Statement>,
+    pub tags: Tracked<Tag>,
+    pub pairs: Tracked<Pair>,
     pub assets: Vec<Asset>,
     pub home: Option<PageId>,
     /// Subjects by number of statements, most first: the columns a matrix shows when it
@@ -243,15 +245,15 @@ impl Model {
         let mut m = Model {
             config,
             base_path,
-            pages: Vec::new(),
-            subjects: Vec::new(),
-            features: Vec::new(),
-            groups: Vec::new(),
+            pages: Tracked::default(),
+            subjects: Tracked::default(),
+            features: Tracked::default(),
+            groups: Tracked::default(),
             levels: LevelSet::default(),
             edit_links,
-            statements: Vec::new(),
-            tags: Vec::new(),
-            pairs: Vec::new(),
+            statements: Tracked::default(),
+            tags: Tracked::default(),
+            pairs: Tracked::default(),
             assets: content.assets,
             home: None,
             top_subjects: Vec::new(),

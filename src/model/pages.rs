@@ -144,7 +144,7 @@ impl Model {
                 *t = remap[*t];
             }
         }
-        self.tags = sorted;
+        self.tags = sorted.into();
     }
 
     /// Manual ordering: weight (lower first), then date (newest first), then title.

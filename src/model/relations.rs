@@ -58,14 +58,15 @@ impl Model {
                 .collect();
             self.sort_pages(&mut articles);
             let id = self.pairs.len();
-            self.pairs.push(Pair {
+            let pair = Pair {
                 a,
                 b,
                 slug: format!("{}-vs-{}", self.subjects[a].id, self.subjects[b].id),
                 by_group: self.by_group(features.iter().copied()),
                 features,
                 articles,
-            });
+            };
+            self.pairs.push(pair);
             self.subjects[a].pairs.push(id);
             self.subjects[b].pairs.push(id);
         }

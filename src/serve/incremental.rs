@@ -38,6 +38,7 @@ use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
 use crate::engine::{CodeCache, Engine, KeptHighlighter, Site};
 use crate::error::Result;
+use crate::model::tracked::Reads;
 use crate::model::{Model, OldBody, PageId, Target};
 use crate::outputs::{self, Change, File, Kept, Origin};
 use crate::pipeline::{self, BuildOptions};
@@ -131,8 +132,8 @@ struct State {
     snapshot: Arc<Snapshot>,
     /// Digest of [`shared_context`].
     shared: u64,
-    /// Output path of every target → its digest.
-    digests: HashMap<String, u64>,
+    /// Output path of every target → its digest, and what computing it read of the model.
+    digests: HashMap<String, (u64, Reads)>,
     /// What the generators of non-page files keep between runs.
     kept: Kept,
 }
@@ -313,19 +314,48 @@ impl Builder {
         let shared = shared_digest(&site);
         let everything = shared != state.shared || site.assets != state.site.assets;
         let targets = site.targets();
-        let digests = all_digests(&engine);
-        let to_render: Vec<Target> = targets
+        // A digest whose reads of the model all stayed the same is the same: only the others
+        // are computed again (all of them when the models cannot be compared item by item).
+        let changes = site.model.changes(&state.site.model);
+        let paths: Vec<String> = targets
             .iter()
-            .copied()
-            .filter(|&t| {
-                let path = output_path(&site.model.target_path(t));
-                everything || state.digests.get(&path) != digests.get(&path)
-            })
+            .map(|&t| output_path(&site.model.target_path(t)))
             .collect();
+        let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
+            .iter()
+            .zip(&paths)
+            .filter(|(_, path)| match (&changes, state.digests.get(*path)) {
+                (Some(c), Some((_, reads))) => c.touch(reads),
+                _ => true,
+            })
+            .map(|(&t, path)| (t, path))
+            .unzip();
+        let fresh: HashMap<&String, (u64, Reads)> = stale_paths
+            .into_iter()
+            .zip(engine.digests(&stale))
+            .collect();
+        let mut to_render = Vec::new();
+        let mut digests = HashMap::with_capacity(targets.len());
+        for (&t, path) in targets.iter().zip(&paths) {
+            let old = state.digests.get(path);
+            let digest = match fresh.get(path) {
+                Some(d) => d.clone(),
+                None => old.cloned().expect("a kept digest"),
+            };
+            if everything || old.map(|o| o.0) != Some(digest.0) {
+                to_render.push(t);
+            }
+            digests.insert(path.clone(), digest);
+        }
         laps.lap("digests");
         if laps.on {
             eprintln!(
-                "model route: rendering {} of {} targets (everything: {everything})",
+                "model route: {} items changed, {} digests computed, rendering {} of {} targets \
+                 (everything: {everything})",
+                changes
+                    .as_ref()
+                    .map_or("all".to_string(), |c| c.count().to_string()),
+                stale.len(),
                 to_render.len(),
                 targets.len()
             );
@@ -490,8 +520,8 @@ impl State {
     }
 }
 
-/// The digest of every target, by output path.
-fn all_digests(engine: &Engine) -> HashMap<String, u64> {
+/// The digest of every target with its reads, by output path.
+fn all_digests(engine: &Engine) -> HashMap<String, (u64, Reads)> {
     let m = &engine.site.model;
     let targets = engine.site.targets();
     let digests = engine.digests(&targets);
