@@ -72,8 +72,9 @@ pub struct Source {
     /// Path relative to `content/` with forward slashes: `articles/a.md`.
     pub rel: String,
     pub kind: SourceKind,
-    /// The whole file, kept for showing source lines in diagnostics.
-    pub text: String,
+    /// The whole file, kept for showing source lines in diagnostics. Shared: the preview
+    /// server keeps every file's text and hands a copy of the set to each model rebuild.
+    pub text: std::sync::Arc<str>,
     /// Byte offset where the body starts.
     pub body_start: usize,
     /// 1-based line of the first body line.
@@ -83,7 +84,7 @@ pub struct Source {
     /// The body's outline when already scanned (the preview server keeps it so that a model
     /// rebuild does not scan unchanged files again); [`crate::model::Model::build`] scans the
     /// body itself when this is `None`.
-    pub outline: Option<Outline>,
+    pub outline: Option<std::sync::Arc<Outline>>,
 }
 
 impl Source {

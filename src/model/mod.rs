@@ -103,7 +103,8 @@ pub struct Page {
     pub title: String,
     /// What lists sort the title by ([`crate::slug::sort_key`]).
     pub title_key: String,
-    pub outline: Outline,
+    /// Shared with the preview server's copy of the source (see `Source::outline`).
+    pub outline: Arc<Outline>,
     /// Subjects compared by an article, in column order.
     pub subjects: Vec<SubjectId>,
     /// The page's feature table, rows in written order.
@@ -272,9 +273,13 @@ impl Model {
             .filter(|s| opts.drafts || !s.front.draft)
             .collect();
         // An outline scanned earlier (the preview server keeps them) is used as it is.
-        let outlines: Vec<Outline> = sources
+        let outlines: Vec<Arc<Outline>> = sources
             .par_iter_mut()
-            .map(|s| s.outline.take().unwrap_or_else(|| markdown::outline_of(s)))
+            .map(|s| {
+                s.outline
+                    .take()
+                    .unwrap_or_else(|| Arc::new(markdown::outline_of(s)))
+            })
             .collect();
         m.add_pages(sources, outlines, &mut diags);
         m.subjects.sort_by(|a, b| a.id.cmp(&b.id));

@@ -18,7 +18,7 @@ impl Model {
     pub(super) fn add_pages(
         &mut self,
         sources: Vec<Source>,
-        outlines: Vec<Outline>,
+        outlines: Vec<std::sync::Arc<Outline>>,
         diags: &mut Vec<Diagnostic>,
     ) {
         let mut seen_paths: HashMap<String, PageId> = HashMap::new();
