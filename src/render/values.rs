@@ -17,12 +17,63 @@ use crate::model::{GroupId, Level, Model, PageId, StatementId, SubjectId, Target
 /// "as of" date, and where it was said (with a link to the line in the repository when the
 /// site has one). `None` is "not stated".
 pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
+    serde_json::to_value(cell_view(m, st, with_source)).unwrap_or_default()
+}
+
+/// A cell as [`cell`] shows it, borrowed from the model: serialised straight into a template
+/// value or a digest, it skips building a JSON tree per cell (a feature page has thousands).
+#[derive(Serialize)]
+pub struct CellView<'m> {
+    stated: bool,
+    level: &'m str,
+    badge: &'m str,
+    label: &'m str,
+    icon: &'m str,
+    value: Option<&'m str>,
+    note: Option<&'m str>,
+    link: Option<&'m str>,
+    since: Option<&'m str>,
+    until: Option<&'m str>,
+    as_of: Option<AsOfView<'m>>,
+    verified_version: Option<&'m str>,
+    source: Option<SourceView<'m>>,
+}
+
+#[derive(Serialize)]
+struct AsOfView<'m> {
+    date: &'m str,
+    display: String,
+    from: crate::model::DateSource,
+    describe: &'static str,
+}
+
+#[derive(Serialize)]
+struct SourceView<'m> {
+    title: &'m str,
+    url: String,
+    line: usize,
+    file: String,
+    repo_url: Option<String>,
+}
+
+/// See [`cell`].
+pub fn cell_view(m: &Model, st: Option<StatementId>, with_source: bool) -> CellView<'_> {
     let Some(st) = st else {
-        return json!({
-            "stated": false, "level": "none", "badge": "none", "label": "Not stated", "icon": "–",
-            "value": null, "note": null, "link": null, "since": null, "until": null,
-            "as_of": null, "verified_version": null, "source": null,
-        });
+        return CellView {
+            stated: false,
+            level: "none",
+            badge: "none",
+            label: "Not stated",
+            icon: "–",
+            value: None,
+            note: None,
+            link: None,
+            since: None,
+            until: None,
+            as_of: None,
+            verified_version: None,
+            source: None,
+        };
     };
     let s = &m.statements[st];
     let (level, badge, label, icon) = match s.level {
@@ -37,25 +88,37 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
         }
         None => ("text", "text", "", "•"),
     };
-    let source = if with_source {
+    let source = with_source.then(|| {
         let page = &m.pages[s.page];
         let file = page.source.file.to_string_lossy().replace('\\', "/");
-        let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, s.line));
-        json!({ "title": page.title, "url": m.url(&page.path), "line": s.line, "file": file, "repo_url": repo_url })
-    } else {
-        Value::Null
-    };
-    let as_of = s.as_of.as_ref().map(|a| {
-        json!({
-            "date": a.date.ymd, "display": display_month(&a.date.ymd),
-            "from": a.from, "describe": a.from.describe(),
-        })
+        SourceView {
+            title: &page.title,
+            url: m.url(&page.path),
+            line: s.line,
+            repo_url: m.edit_links.as_ref().map(|e| e.line(&file, s.line)),
+            file,
+        }
     });
-    json!({
-        "stated": true, "level": level, "badge": badge, "label": label, "icon": icon,
-        "value": s.value, "note": s.note, "link": s.link, "since": s.since, "until": s.until,
-        "as_of": as_of, "verified_version": s.verified_version, "source": source,
-    })
+    CellView {
+        stated: true,
+        level,
+        badge,
+        label,
+        icon,
+        value: s.value.as_deref(),
+        note: s.note.as_deref(),
+        link: s.link.as_deref(),
+        since: s.since.as_deref(),
+        until: s.until.as_deref(),
+        as_of: s.as_of.as_ref().map(|a| AsOfView {
+            date: &a.date.ymd,
+            display: display_month(&a.date.ymd),
+            from: a.from,
+            describe: a.from.describe(),
+        }),
+        verified_version: s.verified_version.as_deref(),
+        source,
+    }
 }
 
 /// A level as legends and counts show it: `{level, badge, label, icon}`.
