@@ -18,6 +18,8 @@
 use std::cell::{Cell, RefCell};
 use std::ops::{Deref, DerefMut, Index, IndexMut};
 
+use rayon::prelude::*;
+
 use super::{Feature, Group, Model, Page, Pair, Statement, Subject, Tag};
 
 /// The kinds of item the model keeps in [`Tracked`] collections.
@@ -200,8 +202,14 @@ impl Changes {
     }
 }
 
-fn differ<T: PartialEq>(old: &Tracked<T>, new: &Tracked<T>) -> Option<Vec<bool>> {
-    (old.0.len() == new.0.len()).then(|| old.0.iter().zip(&new.0).map(|(a, b)| a != b).collect())
+fn differ<T: PartialEq + Sync>(old: &Tracked<T>, new: &Tracked<T>) -> Option<Vec<bool>> {
+    (old.0.len() == new.0.len()).then(|| {
+        old.0
+            .par_iter()
+            .zip(new.0.par_iter())
+            .map(|(a, b)| a != b)
+            .collect()
+    })
 }
 
 impl Model {
