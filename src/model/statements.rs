@@ -22,6 +22,13 @@ impl Model {
         // The pages are set aside while their tables are read, so that each source can be
         // borrowed while features and statements are added (instead of cloning every file).
         let mut pages = std::mem::take(&mut self.pages);
+        // At most one statement per cell: sized once (see `add_pages`).
+        let cells: usize = pages
+            .iter()
+            .flat_map(|p| &p.source.front.features)
+            .map(|r| r.cells.len())
+            .sum();
+        self.statements.reserve_exact(cells);
         for (pid, page) in pages.iter_mut().enumerate() {
             let source = &page.source;
             let front = &source.front;
