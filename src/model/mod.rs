@@ -25,6 +25,7 @@
 //! | `relations` | pairs of subjects, related pages |
 //! | `verdicts` | what stands for a subject on a feature; how two subjects compare |
 //! | `targets` | every page the site renders, its path, and how lists split into pages |
+//! | `tracked` | which items a computation read, which items differ between two models |
 
 mod catalog;
 mod cells;
