@@ -163,7 +163,8 @@ impl Site {
             drafts,
             line_dates: self.line_dates.clone(),
         };
-        let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
+        let (model, mut diags) =
+            Model::rebuild(self.model.config.clone(), content, options, &self.model);
         let mut site = Site {
             root: self.root.clone(),
             model,

@@ -241,6 +241,27 @@ impl Model {
     /// Builds the model. Always returns one (as complete as the input allows) with every
     /// diagnostic found.
     pub fn build(config: Config, content: Content, opts: ModelOptions) -> (Model, Vec<Diagnostic>) {
+        Self::build_after(config, content, opts, None)
+    }
+
+    /// [`Model::build`] for the preview server: what is the same as in `previous` (the last
+    /// model of the same site, with the same config) is taken from it instead of computed
+    /// again. The result is the model `build` makes.
+    pub fn rebuild(
+        config: Config,
+        content: Content,
+        opts: ModelOptions,
+        previous: &Model,
+    ) -> (Model, Vec<Diagnostic>) {
+        Self::build_after(config, content, opts, Some(previous))
+    }
+
+    fn build_after(
+        config: Config,
+        content: Content,
+        opts: ModelOptions,
+        previous: Option<&Model>,
+    ) -> (Model, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let base_path = config.base_path();
         let edit_links = EditLinks::new(&config);
@@ -297,7 +318,7 @@ impl Model {
         m.build_sections();
         m.resolve_links(&mut diags);
         m.build_pairs();
-        m.build_related();
+        m.build_related(previous);
         m.check_paths(&mut diags);
         (m, diags)
     }
