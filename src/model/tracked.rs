@@ -6,7 +6,10 @@
 //! on that thread is logged: an item read by index as `(kind, id)`, anything else (iterating,
 //! searching, any slice method) as `(kind, ALL)`. Nothing escapes the log, because the only
 //! ways to reach the items are the logging ones; when nothing is recorded a read costs one
-//! thread-local flag check.
+//! thread-local flag check. The log is per thread: a recorded computation must not hand
+//! model reads to other threads (context functions do not use rayon).
+//! Fields of the model outside these collections are not logged: [`Model::changes`] gives up
+//! when any of them differs.
 //!
 //! [`Model::changes`] compares a rebuilt model with the previous one item by item. A digest
 //! recorded with its reads cannot have changed when none of the items it read did — so the
