@@ -24,6 +24,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::Result;
 use crate::highlight::{HighlightOptions, Highlighter};
 use crate::i18n::Strings;
+use crate::model::tracked::Reads;
 use crate::model::{Model, ModelOptions, Target};
 use crate::outputs::{self, AssetNames, File, Origin};
 use crate::pipeline::BuildOptions;
@@ -198,7 +199,8 @@ impl Site {
             strings: Arc::clone(&self.model.strings),
             root_base_path: None,
         };
-        let (model, mut diags) = Model::build(self.model.config.clone(), content, options);
+        let (model, mut diags) =
+            Model::rebuild(self.model.config.clone(), content, options, &self.model);
         let mut site = Site {
             root: self.root.clone(),
             model,
@@ -416,8 +418,9 @@ impl<'s> Engine<'s> {
         Ok(diags)
     }
 
-    /// The digest of each target ([`Renderer::digest`]), in parallel.
-    pub fn digests(&self, targets: &[Target]) -> Vec<u64> {
+    /// The digest of each target with what it read of the model ([`Renderer::digest`]), in
+    /// parallel.
+    pub fn digests(&self, targets: &[Target]) -> Vec<(u64, Reads)> {
         targets
             .par_iter()
             .map(|&t| self.renderer.digest(t))

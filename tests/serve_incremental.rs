@@ -377,3 +377,64 @@ fn a_save_without_an_edit_says_files_unchanged() {
         "{line}"
     );
 }
+
+/// A front-matter edit computes the digests of the targets that read what changed, not of
+/// every target: the model's reads are recorded with each digest. Counted from the timings
+/// the server prints with `VERSUS_SERVE_TIMINGS` (a count, not a time). The articles have
+/// distinct dates, so that the new title does not reorder the section's list (which every
+/// article reads, for its breadcrumbs: a reordering makes them all stale).
+#[test]
+fn a_title_edit_computes_only_the_digests_that_read_the_page() {
+    let site = site();
+    let n = 40;
+    for i in 0..n {
+        site.write(
+            &format!("content/articles/more-{i:02}.md"),
+            &format!(
+                "+++\ntitle = \"More {i}\"\ndate = 2023-{:02}-{:02}\n+++\nText {i}.\n",
+                1 + i / 20,
+                1 + i % 20
+            ),
+        );
+    }
+    let server = Server::start_env(site.root(), 0, &[], &[("VERSUS_SERVE_TIMINGS", "1")]);
+    let total: usize = server
+        .stdout()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("built ")?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .expect("a `built N pages` line");
+    assert!(total > n, "{total}");
+    site.write(
+        "content/articles/more-07.md",
+        "+++\ntitle = \"More seven\"\ndate = 2023-01-08\n+++\nText 7.\n",
+    );
+    let line = rebuilt_for(&server, 0, &["content/articles/more-07.md"]);
+    assert!(line.contains("model"), "{line}");
+    let stderr = server.stderr();
+    let computed: usize = stderr
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let (_, rest) = l.split_once("items changed, ")?;
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no digest count in the timings:\n{stderr}"));
+    // The page, the lists showing it (section, home), its neighbours: a handful.
+    assert!(
+        (1..=10).contains(&computed),
+        "{computed} of {total} digests computed:\n{stderr}"
+    );
+    assert_same_as_build(&site, &server);
+    assert!(
+        server
+            .get("/articles/more-07/")
+            .text()
+            .contains("More seven")
+    );
+}

@@ -67,7 +67,7 @@ impl DataFormat {
 }
 
 /// A data file, read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataFile {
     /// Path relative to the site root, for messages: `content/data/browsers.csv`.
     pub file: PathBuf,

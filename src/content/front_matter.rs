@@ -67,7 +67,7 @@ pub fn parse_source(
         file,
         rel,
         kind,
-        text,
+        text: text.into(),
         body_start,
         body_line,
         format,

@@ -45,7 +45,7 @@ impl LineDates {
         let stating: Vec<(&Path, &str)> = sources
             .iter()
             .filter(|s| !s.front.features.is_empty())
-            .map(|s| (s.file.as_path(), s.text.as_str()))
+            .map(|s| (s.file.as_path(), &*s.text))
             .chain(data.iter().map(|d| (d.file.as_path(), d.text.as_str())))
             .collect();
         let files = stating

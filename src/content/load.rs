@@ -204,7 +204,7 @@ pub fn reload(
                 // Unreadable now: leave it to a full load, which reports it the same way.
                 return Err(NeedsFullLoad(format!("cannot read {rel}")));
             };
-            source.outline = Some(crate::markdown::outline_of(&source));
+            source.outline = Some(std::sync::Arc::new(crate::markdown::outline_of(&source)));
             let key = walk_key(rel);
             match content
                 .sources
@@ -409,7 +409,7 @@ mod tests {
         let rels = |c: &Content| -> Vec<(String, String)> {
             c.sources
                 .iter()
-                .map(|s| (s.rel.clone(), s.text.clone()))
+                .map(|s| (s.rel.clone(), s.text.to_string()))
                 .chain(c.assets.iter().map(|a| (a.rel.clone(), String::new())))
                 .collect()
         };

@@ -75,15 +75,16 @@ pub enum Format {
 }
 
 /// One Markdown file, read and split.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Path relative to the site root, for messages: `content/articles/a.md`.
     pub file: PathBuf,
     /// Path relative to `content/` with forward slashes: `articles/a.md`.
     pub rel: String,
     pub kind: SourceKind,
-    /// The whole file, kept for showing source lines in diagnostics.
-    pub text: String,
+    /// The whole file, kept for showing source lines in diagnostics. Shared: the preview
+    /// server keeps every file's text and hands a copy of the set to each model rebuild.
+    pub text: std::sync::Arc<str>,
     /// Byte offset where the body starts.
     pub body_start: usize,
     /// 1-based line of the first body line.
@@ -93,7 +94,7 @@ pub struct Source {
     /// The body's outline when already scanned (the preview server keeps it so that a model
     /// rebuild does not scan unchanged files again); [`crate::model::Model::build`] scans the
     /// body itself when this is `None`.
-    pub outline: Option<Outline>,
+    pub outline: Option<std::sync::Arc<Outline>>,
 }
 
 impl Source {
@@ -109,7 +110,7 @@ impl Source {
 }
 
 /// A non-Markdown file under `content/`, copied next to its page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Asset {
     /// Absolute or root-joined path on disk.
     pub path: PathBuf,

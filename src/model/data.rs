@@ -55,7 +55,7 @@ pub(super) fn subject_sources(
                 kind: SourceKind::Subject,
                 // No body, and no text of its own: messages about it point into the data
                 // file by line.
-                text: String::new(),
+                text: String::new().into(),
                 body_start: 0,
                 body_line: 1,
                 format: Format::None,

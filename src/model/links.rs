@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, closest};
 use crate::markdown::Outline;
 
 /// A page's text and outline, as [`Model::replace_body`] swapped them out.
-pub type OldBody = (Source, Outline);
+pub type OldBody = (Source, std::sync::Arc<Outline>);
 use crate::urls::{has_scheme, join_rel, parent_dir};
 
 impl Model {
@@ -77,7 +77,7 @@ impl Model {
         let outline = new
             .outline
             .take()
-            .unwrap_or_else(|| crate::markdown::outline_of(&new));
+            .unwrap_or_else(|| std::sync::Arc::new(crate::markdown::outline_of(&new)));
         let first_h1 = |o: &Outline| {
             o.headings
                 .first()

@@ -26,6 +26,7 @@
 //! | `relations` | pairs of subjects, related pages |
 //! | `verdicts` | what stands for a subject on a feature; how two subjects compare |
 //! | `targets` | every page the site renders, its path, and how lists split into pages |
+//! | `tracked` | which items a computation read, which items differ between two models |
 
 mod catalog;
 mod cells;
@@ -37,6 +38,7 @@ mod pages;
 mod relations;
 mod statements;
 mod targets;
+pub mod tracked;
 mod verdicts;
 
 pub use catalog::OTHER_GROUP;
@@ -45,6 +47,7 @@ pub use levels::{COLOURS, Level, LevelDef, LevelSet};
 pub use links::{OldBody, Resolved};
 pub use pages::page_path;
 pub use targets::{PageKind, PageNo, SUBJECT_INDEX_PATH, Target, page_count, page_slice};
+pub use tracked::Tracked;
 pub use verdicts::{Agreement, PairSummary};
 
 use std::collections::HashMap;
@@ -107,7 +110,7 @@ pub enum Said {
 
 /// A data file under `content/data/`, as a source of statements. Published as it is, at
 /// [`DataFile::path`], so that "said in browsers.csv, row 12" can link to it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Data {
     /// The file as read; its rows, once read into statements, are dropped (the text stays,
     /// for messages and for publishing the file).
@@ -118,7 +121,7 @@ pub struct Data {
 }
 
 /// A page made from a Markdown file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub source: Source,
     pub kind: SourceKind,
@@ -127,7 +130,8 @@ pub struct Page {
     pub title: String,
     /// What lists sort the title by ([`crate::slug::sort_key`]).
     pub title_key: String,
-    pub outline: Outline,
+    /// Shared with the preview server's copy of the source (see `Source::outline`).
+    pub outline: Arc<Outline>,
     /// Subjects compared by an article, in column order.
     pub subjects: Vec<SubjectId>,
     /// The page's feature table, rows in written order.
@@ -158,7 +162,7 @@ pub struct Row {
 }
 
 /// A thing compared: made from `content/subjects/<id>.md`, or declared in a data file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subject {
     pub id: String,
     pub page: PageId,
@@ -171,7 +175,7 @@ pub struct Subject {
 }
 
 /// A feature, from the catalogue or first named in a table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feature {
     pub name: String,
     pub slug: String,
@@ -192,7 +196,7 @@ pub struct Named {
 }
 
 /// A group of features: from `features.toml`, else the page that first states them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub name: String,
     /// Unique among groups, even for names that differ only in letter case.
@@ -202,7 +206,7 @@ pub struct Group {
 }
 
 /// A tag and the pages carrying it, in list order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     pub name: String,
     pub slug: String,
@@ -210,7 +214,7 @@ pub struct Tag {
 }
 
 /// Two subjects with a page of their own (see `relations`); `a` < `b` by id.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
     pub a: SubjectId,
     pub b: SubjectId,
@@ -229,21 +233,21 @@ pub struct Model {
     pub config: Config,
     /// Path prefix of every root-relative URL: `""` or `"/docs"`.
     pub base_path: String,
-    pub pages: Vec<Page>,
-    pub subjects: Vec<Subject>,
-    pub features: Vec<Feature>,
+    pub pages: Tracked<Page>,
+    pub subjects: Tracked<Subject>,
+    pub features: Tracked<Feature>,
     /// Feature groups in catalogue order, then in the order tables first use them.
-    pub groups: Vec<Group>,
+    pub groups: Tracked<Group>,
     /// The support levels cells may use.
     pub levels: LevelSet,
     /// Links into the site's repository (`repo_url`), if it has one.
     pub edit_links: Option<EditLinks>,
-    pub statements: Vec<Statement>,
+    pub statements: Tracked<Statement>,
     /// For each feature, the statement that stands for each subject stated on it, sorted by
     /// subject (see `verdicts`): pages ask for verdicts millions of times on a wide site.
     verdicts: Vec<Vec<(SubjectId, StatementId)>>,
-    pub tags: Vec<Tag>,
-    pub pairs: Vec<Pair>,
+    pub tags: Tracked<Tag>,
+    pub pairs: Tracked<Pair>,
     /// Data files, in walk order.
     pub data: Vec<Data>,
     pub assets: Vec<Asset>,
@@ -277,7 +281,7 @@ pub struct ModelOptions {
 }
 
 /// One language of a multilingual site, as the pages of every language link to it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Alternate {
     /// `de`
     pub code: String,
@@ -294,6 +298,27 @@ impl Model {
     /// Builds the model. Always returns one (as complete as the input allows) with every
     /// diagnostic found.
     pub fn build(config: Config, content: Content, opts: ModelOptions) -> (Model, Vec<Diagnostic>) {
+        Self::build_after(config, content, opts, None)
+    }
+
+    /// [`Model::build`] for the preview server: what is the same as in `previous` (the last
+    /// model of the same site, with the same config) is taken from it instead of computed
+    /// again. The result is the model `build` makes.
+    pub fn rebuild(
+        config: Config,
+        content: Content,
+        opts: ModelOptions,
+        previous: &Model,
+    ) -> (Model, Vec<Diagnostic>) {
+        Self::build_after(config, content, opts, Some(previous))
+    }
+
+    fn build_after(
+        config: Config,
+        content: Content,
+        opts: ModelOptions,
+        previous: Option<&Model>,
+    ) -> (Model, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let base_path = config.base_path();
         let root_base_path = opts.root_base_path.clone().unwrap_or(base_path.clone());
@@ -301,16 +326,16 @@ impl Model {
         let mut m = Model {
             config,
             base_path,
-            pages: Vec::new(),
-            subjects: Vec::new(),
-            features: Vec::new(),
-            groups: Vec::new(),
+            pages: Tracked::default(),
+            subjects: Tracked::default(),
+            features: Tracked::default(),
+            groups: Tracked::default(),
             levels: LevelSet::default(),
             edit_links,
-            statements: Vec::new(),
+            statements: Tracked::default(),
             verdicts: Vec::new(),
-            tags: Vec::new(),
-            pairs: Vec::new(),
+            tags: Tracked::default(),
+            pairs: Tracked::default(),
             data: Vec::new(),
             assets: content.assets,
             home: None,
@@ -336,9 +361,13 @@ impl Model {
         let declared = data::subject_sources(&content.data, &sources, &mut diags);
         sources.extend(declared);
         // An outline scanned earlier (the preview server keeps them) is used as it is.
-        let outlines: Vec<Outline> = sources
+        let outlines: Vec<Arc<Outline>> = sources
             .par_iter_mut()
-            .map(|s| s.outline.take().unwrap_or_else(|| markdown::outline_of(s)))
+            .map(|s| {
+                s.outline
+                    .take()
+                    .unwrap_or_else(|| Arc::new(markdown::outline_of(s)))
+            })
             .collect();
         m.add_pages(sources, outlines, &mut diags);
         m.subjects.sort_by(|a, b| a.id.cmp(&b.id));
@@ -357,7 +386,7 @@ impl Model {
         m.build_sections();
         m.resolve_links(&mut diags);
         m.build_pairs();
-        m.build_related();
+        m.build_related(previous);
         m.check_paths(&mut diags);
         (m, diags)
     }

@@ -18,10 +18,13 @@ impl Model {
     pub(super) fn add_pages(
         &mut self,
         sources: Vec<Source>,
-        outlines: Vec<Outline>,
+        outlines: Vec<std::sync::Arc<Outline>>,
         diags: &mut Vec<Diagnostic>,
     ) {
-        let mut seen_paths: HashMap<String, PageId> = HashMap::new();
+        let mut seen_paths: HashMap<String, PageId> = HashMap::with_capacity(sources.len());
+        // Sized once: grown by doubling, a big site's pages were copied and their memory
+        // faulted in several times over.
+        self.pages.reserve_exact(sources.len());
         for (source, outline) in sources.into_iter().zip(outlines) {
             let id = self.pages.len();
             let path = page_path(&source);
@@ -144,7 +147,7 @@ impl Model {
                 *t = remap[*t];
             }
         }
-        self.tags = sorted;
+        self.tags = sorted.into();
     }
 
     /// Manual ordering: weight (lower first), then date (newest first), then title.

@@ -24,6 +24,13 @@ impl Model {
         // The pages are set aside while their tables are read, so that each source can be
         // borrowed while features and statements are added (instead of cloning every file).
         let mut pages = std::mem::take(&mut self.pages);
+        // At most one statement per cell: sized once (see `add_pages`).
+        let cells: usize = pages
+            .iter()
+            .flat_map(|p| &p.source.front.features)
+            .map(|r| r.cells.len())
+            .sum();
+        self.statements.reserve_exact(cells);
         for (pid, page) in pages.iter_mut().enumerate() {
             let source = &page.source;
             let front = &source.front;
@@ -63,7 +70,7 @@ impl Model {
                         None => diags.push(unknown_subject(
                             &s.value,
                             &known,
-                            (source.file.as_path(), source.text.as_str()),
+                            (source.file.as_path(), &*source.text),
                             s.line,
                             s.column,
                         )),
@@ -75,7 +82,7 @@ impl Model {
             for raw in &front.features {
                 let feature = self.feature_for(
                     &raw.name,
-                    (source.file.as_path(), source.text.as_str()),
+                    (source.file.as_path(), &*source.text),
                     (raw.line, raw.column),
                     &group_hint,
                     diags,
@@ -115,7 +122,7 @@ impl Model {
                                 diags.push(unknown_subject(
                                     sid,
                                     &known,
-                                    (source.file.as_path(), source.text.as_str()),
+                                    (source.file.as_path(), &*source.text),
                                     cell.line,
                                     cell.column,
                                 ));
@@ -127,7 +134,7 @@ impl Model {
                         continue;
                     }
                     let subject = columns[column];
-                    let place = (source.file.as_path(), source.text.as_str());
+                    let place = (source.file.as_path(), &*source.text);
                     let said = Said::Page(pid);
                     if let Some(st) =
                         read_cell(&self.levels, cell, subject, feature, said, place, diags)

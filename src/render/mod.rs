@@ -41,6 +41,7 @@ pub use values::{shared_context, summary};
 
 use crate::diagnostics::Diagnostic;
 use crate::highlight::Highlighter;
+use crate::model::tracked::{self, Reads};
 use crate::model::{Model, PageId, PageKind, Target};
 use crate::theme::Theme;
 
@@ -64,8 +65,8 @@ pub struct Renderer<'m> {
     /// Each page as lists show it ([`summary`]), made on first use: a tag page lists
     /// thousands, and every article lists its related pages.
     summaries: Vec<OnceLock<TValue>>,
-    /// The same, hashed, for digests.
-    summary_hashes: Vec<OnceLock<u64>>,
+    /// The same, hashed, for digests, with what making it read of the model.
+    summary_hashes: Vec<OnceLock<(u64, Reads)>>,
     /// Template errors are the same for every page that hits them: report each once.
     reported: Mutex<HashSet<String>>,
 }
@@ -136,12 +137,15 @@ impl<'m> Renderer<'m> {
 
     /// A hash of everything `target`'s template sees apart from the shared `site` and
     /// `config` ([`shared_context`]): while those and the templates stay the same, two equal
-    /// digests render the same bytes.
-    pub fn digest(&self, target: Target) -> u64 {
-        let kind = self.model.kind(target);
-        let mut ctx = Ctx::new(self, Mode::Digest);
-        self.build_context(&mut ctx, target, kind);
-        ctx.into_digest()
+    /// digests render the same bytes. With it, what computing it read of the model
+    /// ([`tracked`]): while none of that changes, neither does the digest.
+    pub fn digest(&self, target: Target) -> (u64, Reads) {
+        tracked::record(|| {
+            let kind = self.model.kind(target);
+            let mut ctx = Ctx::new(self, Mode::Digest);
+            self.build_context(&mut ctx, target, kind);
+            ctx.into_digest()
+        })
     }
 
     /// The context of one target: its kind's own entries, then what every page gets.
@@ -179,9 +183,12 @@ impl<'m> Renderer<'m> {
                     .get_or_init(|| TValue::from_serializable(&summary(self.model, p)))
                     .clone(),
             ),
-            Mode::Digest => Part::Hash(
-                *self.summary_hashes[p].get_or_init(|| hash_json(&summary(self.model, p))),
-            ),
+            Mode::Digest => {
+                let (hash, reads) = self.summary_hashes[p]
+                    .get_or_init(|| tracked::record(|| hash_json(&summary(self.model, p))));
+                tracked::replay(reads);
+                Part::Hash(*hash)
+            }
         }
     }
 }

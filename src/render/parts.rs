@@ -192,7 +192,20 @@ impl<'r, 'm> Ctx<'r, 'm> {
     /// twice (its feature's page, its subject's page), and keeping every cell of a large
     /// site cost more memory than remaking them costs time.
     pub fn cell(&self, st: Option<StatementId>) -> Part {
-        self.json(&super::values::cell(self.m, st, true))
+        self.serialized(&super::values::cell_view(self.m, st, true))
+    }
+
+    /// Any serialisable value as a part, without a JSON tree in between. Its digest is the
+    /// same as that of the JSON it serialises to.
+    pub fn serialized(&self, v: &impl serde::Serialize) -> Part {
+        match self.mode {
+            Mode::Render => Part::Value(TValue::from_serializable(v)),
+            Mode::Digest => {
+                let mut h = Xxh3::new();
+                let _ = serde_json::to_writer(HashWriter(&mut h), v);
+                Part::Hash(h.finish())
+            }
+        }
     }
 
     /// The finished context for Tera.

@@ -4,6 +4,7 @@
 //! Pure functions of the model. Not here: which of these a page kind's context holds
 //! (`pages`, `generated`), or how they are shared between pages (`parts`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -17,12 +18,66 @@ use crate::model::{GroupId, Level, Model, PageId, Said, StatementId, SubjectId, 
 /// "as of" date, and where it was said (with a link to the line in the repository when the
 /// site has one). `None` is "not stated".
 pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
+    serde_json::to_value(cell_view(m, st, with_source)).unwrap_or_default()
+}
+
+/// A cell as [`cell`] shows it, borrowed from the model: serialised straight into a template
+/// value or a digest, it skips building a JSON tree per cell (a feature page has thousands).
+#[derive(Serialize)]
+pub struct CellView<'m> {
+    stated: bool,
+    level: &'m str,
+    badge: &'m str,
+    label: Cow<'m, str>,
+    icon: &'m str,
+    value: Option<&'m str>,
+    note: Option<&'m str>,
+    link: Option<&'m str>,
+    since: Option<&'m str>,
+    until: Option<&'m str>,
+    as_of: Option<AsOfView<'m>>,
+    verified_version: Option<&'m str>,
+    source: Option<SourceView<'m>>,
+}
+
+#[derive(Serialize)]
+struct AsOfView<'m> {
+    date: &'m str,
+    display: String,
+    from: crate::model::DateSource,
+    describe: String,
+}
+
+/// Where a statement was said: a page, or a data file (see [`said`]).
+#[derive(Serialize)]
+pub struct SourceView<'m> {
+    kind: &'static str,
+    title: &'m str,
+    url: String,
+    line: usize,
+    place: String,
+    file: String,
+    repo_url: Option<String>,
+}
+
+/// See [`cell`].
+pub fn cell_view(m: &Model, st: Option<StatementId>, with_source: bool) -> CellView<'_> {
     let Some(st) = st else {
-        return json!({
-            "stated": false, "level": "none", "badge": "none", "label": m.strings.t("not_stated", &[]), "icon": "–",
-            "value": null, "note": null, "link": null, "since": null, "until": null,
-            "as_of": null, "verified_version": null, "source": null,
-        });
+        return CellView {
+            stated: false,
+            level: "none",
+            badge: "none",
+            label: Cow::Owned(m.strings.t("not_stated", &[])),
+            icon: "–",
+            value: None,
+            note: None,
+            link: None,
+            since: None,
+            until: None,
+            as_of: None,
+            verified_version: None,
+            source: None,
+        };
     };
     let s = &m.statements[st];
     let (level, badge, label, icon) = match s.level {
@@ -37,22 +92,27 @@ pub fn cell(m: &Model, st: Option<StatementId>, with_source: bool) -> Value {
         }
         None => ("text", "text", "", "•"),
     };
-    let source = if with_source {
-        said(m, s.said, s.line)
-    } else {
-        Value::Null
-    };
-    let as_of = s.as_of.as_ref().map(|a| {
-        json!({
-            "date": a.date.ymd, "display": m.strings.month(&a.date.ymd),
-            "from": a.from, "describe": m.strings.t(&format!("as_of_{}", a.from.key()), &[]),
-        })
+    let as_of = s.as_of.as_ref().map(|a| AsOfView {
+        date: &a.date.ymd,
+        display: m.strings.month(&a.date.ymd),
+        from: a.from,
+        describe: m.strings.t(&format!("as_of_{}", a.from.key()), &[]),
     });
-    json!({
-        "stated": true, "level": level, "badge": badge, "label": label, "icon": icon,
-        "value": s.value, "note": s.note, "link": s.link, "since": s.since, "until": s.until,
-        "as_of": as_of, "verified_version": s.verified_version, "source": source,
-    })
+    CellView {
+        stated: true,
+        level,
+        badge,
+        label: Cow::Borrowed(label),
+        icon,
+        value: s.value.as_deref(),
+        note: s.note.as_deref(),
+        link: s.link.as_deref(),
+        since: s.since.as_deref(),
+        until: s.until.as_deref(),
+        as_of,
+        verified_version: s.verified_version.as_deref(),
+        source: with_source.then(|| source_view(m, s.said, s.line)),
+    }
 }
 
 /// A level as legends and counts show it: `{level, badge, label, icon}`.
@@ -69,26 +129,38 @@ fn place(m: &Model, table: bool, line: usize) -> String {
 
 /// Where a statement was said, as templates show it: the page (its title and URL), or the
 /// data file (its name, and its URL as published) with "row 12" or "line 12".
-pub fn said(m: &Model, said: Said, line: usize) -> Value {
-    match said {
+pub fn source_view(m: &Model, said: Said, line: usize) -> SourceView<'_> {
+    let (kind, title, path, file, table) = match said {
         Said::Page(p) => {
             let page = &m.pages[p];
-            let file = page.source.file.to_string_lossy().replace('\\', "/");
-            let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, line));
-            json!({
-                "kind": "page", "title": page.title, "url": m.url(&page.path), "line": line,
-                "place": place(m, false, line), "file": file, "repo_url": repo_url,
-            })
+            (
+                "page",
+                page.title.as_str(),
+                page.path.clone(),
+                &page.source.file,
+                false,
+            )
         }
         Said::Data(d) => {
             let data = &m.data[d].source;
-            let file = data.file.to_string_lossy().replace('\\', "/");
-            let repo_url = m.edit_links.as_ref().map(|e| e.line(&file, line));
-            json!({
-                "kind": "data", "title": data.name(), "url": m.url(&data.path()), "line": line,
-                "place": place(m, data.format.is_table(), line), "file": file, "repo_url": repo_url,
-            })
+            (
+                "data",
+                data.name(),
+                data.path(),
+                &data.file,
+                data.format.is_table(),
+            )
         }
+    };
+    let file = file.to_string_lossy().replace('\\', "/");
+    SourceView {
+        kind,
+        title,
+        url: m.url(&path),
+        line,
+        place: place(m, table, line),
+        repo_url: m.edit_links.as_ref().map(|e| e.line(&file, line)),
+        file,
     }
 }
 

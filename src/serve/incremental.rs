@@ -42,6 +42,7 @@ use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
 use crate::engine::{CodeCache, Engine, KeptHighlighter, Site};
 use crate::error::Result;
+use crate::model::tracked::Reads;
 use crate::model::{Model, OldBody, PageId, Target};
 use crate::outputs::{self, Change, File, Kept, Origin};
 use crate::pipeline::{self, BuildOptions};
@@ -139,8 +140,8 @@ struct State {
     snapshot: Arc<Snapshot>,
     /// Digest of [`shared_context`].
     shared: u64,
-    /// Output path of every target → its digest.
-    digests: HashMap<String, u64>,
+    /// Output path of every target → its digest, and what computing it read of the model.
+    digests: HashMap<String, (u64, Reads)>,
     /// What the generators of non-page files keep between runs.
     kept: Kept,
 }
@@ -326,28 +327,64 @@ impl Builder {
         let shared = shared_digest(&site);
         let everything = shared != state.shared || site.assets != state.site.assets;
         let targets = site.targets();
-        let digests = all_digests(&engine);
-        let to_render: Vec<Target> = targets
+        // A digest whose reads of the model all stayed the same is the same: only the others
+        // are computed again (all of them when the models cannot be compared item by item).
+        let changes = site.model.changes(&state.site.model);
+        let paths: Vec<String> = targets
             .iter()
-            .copied()
-            .filter(|&t| {
-                let path = output_path(&site.model.target_path(t));
-                everything || state.digests.get(&path) != digests.get(&path)
-            })
+            .map(|&t| output_path(&site.model.target_path(t)))
             .collect();
+        let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
+            .iter()
+            .zip(&paths)
+            .filter(|(_, path)| match (&changes, state.digests.get(*path)) {
+                (Some(c), Some((_, reads))) => c.touch(reads),
+                _ => true,
+            })
+            .map(|(&t, path)| (t, path))
+            .unzip();
+        let fresh: HashMap<&String, (u64, Reads)> = stale_paths
+            .into_iter()
+            .zip(engine.digests(&stale))
+            .collect();
+        let mut to_render = Vec::new();
+        let mut digests = HashMap::with_capacity(targets.len());
+        for (&t, path) in targets.iter().zip(&paths) {
+            let old = state.digests.get(path);
+            let digest = match fresh.get(path) {
+                Some(d) => d.clone(),
+                None => old.cloned().expect("a kept digest"),
+            };
+            if everything || old.map(|o| o.0) != Some(digest.0) {
+                to_render.push(t);
+            }
+            digests.insert(path.clone(), digest);
+        }
         laps.lap("digests");
         if laps.on {
             eprintln!(
-                "model route: rendering {} of {} targets (everything: {everything})",
+                "model route: {} items changed, {} digests computed, rendering {} of {} targets \
+                 (everything: {everything})",
+                changes
+                    .as_ref()
+                    .map_or("all".to_string(), |c| c.count().to_string()),
+                stale.len(),
                 to_render.len(),
                 targets.len()
             );
         }
-        let rendered = render(&engine, &to_render, &mut diags)?;
-        laps.lap("render");
+        // The generated files are made while the pages render: both cores stay busy when
+        // only a few (big) pages change.
         let mut kept = Kept::default();
-        let (generated, d) = outputs::generate(&site.model, Change::All, &mut kept);
+        let mut render_diags = Vec::new();
+        let (rendered, (generated, d)) = rayon::join(
+            || render(&engine, &to_render, &mut render_diags),
+            || outputs::generate(&site.model, Change::All, &mut kept),
+        );
+        let rendered = rendered?;
+        diags.extend(render_diags);
         diags.extend(d);
+        laps.lap("render and generated files");
         let diagnostics = pipeline::finish_diagnostics(diags, strict);
         if diagnostics::count(&diagnostics).0 > 0 {
             return Ok(Rebuild {
@@ -358,10 +395,13 @@ impl Builder {
         let snapshot = Arc::new(assemble(&engine, &targets, rendered, &generated, state));
         laps.lap("assemble");
         drop(engine);
-        state.site = site;
+        let old_site = std::mem::replace(&mut state.site, site);
+        let old_digests = std::mem::replace(&mut state.digests, digests);
+        // Freeing the last model (hundreds of thousands of allocations at 10k pages) is
+        // nobody's wait.
+        std::thread::spawn(move || drop((old_site, old_digests)));
         state.snapshot = snapshot.clone();
         state.shared = shared;
-        state.digests = digests;
         state.kept = kept;
         state.keep_outlines();
         laps.lap("keep");
@@ -503,8 +543,8 @@ impl State {
     }
 }
 
-/// The digest of every target, by output path.
-fn all_digests(engine: &Engine) -> HashMap<String, u64> {
+/// The digest of every target with its reads, by output path.
+fn all_digests(engine: &Engine) -> HashMap<String, (u64, Reads)> {
     let m = &engine.site.model;
     let targets = engine.site.targets();
     let digests = engine.digests(&targets);
@@ -582,18 +622,19 @@ fn assemble(
     }
 }
 
-/// Wall time per step of a rebuild, printed to stderr when `VERSUS_SERVE_TIMINGS` is set
-/// (for `scripts/bench-serve.sh` and profiling; off otherwise).
+/// Wall and CPU time (all threads of the process) per step of a rebuild, printed to stderr
+/// when `VERSUS_SERVE_TIMINGS` is set (for `scripts/bench-serve.sh` and profiling; off
+/// otherwise). CPU time is what to compare on a machine shared with other work.
 struct Laps {
-    at: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    at: (std::time::Instant, std::time::Duration),
+    laps: Vec<(&'static str, std::time::Duration, std::time::Duration)>,
     on: bool,
 }
 
 impl Laps {
     fn start() -> Laps {
         Laps {
-            at: std::time::Instant::now(),
+            at: (std::time::Instant::now(), process_cpu()),
             laps: Vec::new(),
             on: std::env::var_os("VERSUS_SERVE_TIMINGS").is_some(),
         }
@@ -601,8 +642,9 @@ impl Laps {
 
     fn lap(&mut self, what: &'static str) {
         if self.on {
-            let now = std::time::Instant::now();
-            self.laps.push((what, now - self.at));
+            let now = (std::time::Instant::now(), process_cpu());
+            self.laps
+                .push((what, now.0 - self.at.0, now.1.saturating_sub(self.at.1)));
             self.at = now;
         }
     }
@@ -611,14 +653,31 @@ impl Laps {
 impl Drop for Laps {
     fn drop(&mut self) {
         if self.on && !self.laps.is_empty() {
+            let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
             let parts: Vec<String> = self
                 .laps
                 .iter()
-                .map(|(w, d)| format!("{w} {:.1}", d.as_secs_f64() * 1000.0))
+                .map(|(w, d, c)| format!("{w} {:.1} (cpu {:.1})", ms(d), ms(c)))
                 .collect();
             eprintln!("timings (ms): {}", parts.join(", "));
         }
     }
+}
+
+/// CPU time used so far by every thread of this process (zero where unknown).
+fn process_cpu() -> std::time::Duration {
+    #[cfg(unix)]
+    {
+        let mut t = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `t` is a valid timespec for the call to fill.
+        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) } == 0 {
+            return std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
+        }
+    }
+    std::time::Duration::ZERO
 }
 
 #[cfg(test)]

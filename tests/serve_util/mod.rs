@@ -29,7 +29,13 @@ impl Server {
     }
 
     pub fn start_port(root: &Path, port: u16, extra: &[&str]) -> Server {
+        Self::start_env(root, port, extra, &[])
+    }
+
+    /// With environment variables set for the server (e.g. `VERSUS_SERVE_TIMINGS`).
+    pub fn start_env(root: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut cmd = super::common::versus();
+        cmd.envs(env.iter().copied());
         cmd.arg("serve")
             .arg("--root")
             .arg(root)
