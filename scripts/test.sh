@@ -17,3 +17,7 @@ cargo run --locked --quiet -- build --strict --quiet --output "$site"
 cargo run --locked --quiet -- check --strict --quiet
 scripts/validate-html.sh "$site"
 scripts/browser-tests.sh
+# The page kinds only big and right-to-left sites have (per-group, pair-group and
+# subject-group pages, pagination, the reader's view; dir="rtl"), made by the browser tests.
+scripts/validate-html.sh target/browser-wide
+scripts/validate-html.sh target/browser-arabic
