@@ -37,6 +37,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use super::assemble::{all_digests, assemble, render, shared_digest};
+use super::laps::Laps;
 use super::snapshot::{Entry, Snapshot};
 use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
@@ -44,9 +46,8 @@ use crate::engine::{CodeCache, Engine, KeptHighlighter, Site};
 use crate::error::Result;
 use crate::model::tracked::Reads;
 use crate::model::{Model, OldBody, PageId, Target};
-use crate::outputs::{self, Change, File, Kept, Origin};
+use crate::outputs::{self, Change, Kept, Origin};
 use crate::pipeline::{self, BuildOptions};
-use crate::render::{hash_json, shared_context};
 use crate::urls::output_path;
 
 /// Which route a rebuild took.
@@ -392,7 +393,13 @@ impl Builder {
                 ..Rebuild::failed(Vec::new(), strict, Route::Model)
             });
         }
-        let snapshot = Arc::new(assemble(&engine, &targets, rendered, &generated, state));
+        let snapshot = Arc::new(assemble(
+            &engine,
+            &targets,
+            rendered,
+            &generated,
+            (&state.snapshot, &state.site.statics),
+        ));
         laps.lap("assemble");
         drop(engine);
         let old_site = std::mem::replace(&mut state.site, site);
@@ -541,143 +548,6 @@ impl State {
             }
         }
     }
-}
-
-/// The digest of every target with its reads, by output path.
-fn all_digests(engine: &Engine) -> HashMap<String, (u64, Reads)> {
-    let m = &engine.site.model;
-    let targets = engine.site.targets();
-    let digests = engine.digests(&targets);
-    targets
-        .iter()
-        .zip(digests)
-        .map(|(&t, d)| (output_path(&m.target_path(t)), d))
-        .collect()
-}
-
-fn shared_digest(site: &Site) -> u64 {
-    hash_json(&shared_context(&site.model, &site.assets))
-}
-
-/// Renders `targets` into snapshot entries by output path, adding their diagnostics.
-fn render(
-    engine: &Engine,
-    targets: &[Target],
-    diags: &mut Vec<Diagnostic>,
-) -> Result<HashMap<String, Entry>> {
-    let files = Mutex::new(HashMap::with_capacity(targets.len()));
-    let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
-        files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), Entry::new(bytes));
-        Ok(())
-    };
-    diags.extend(engine.render(targets, &emit, &|_, _| {})?);
-    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
-}
-
-/// The new snapshot after the model route: rendered targets, the last snapshot's entries for
-/// targets not rendered again, and every other file as [`Engine::files`] makes them (an
-/// unchanged file keeps its entry, so it is not minified and hashed again).
-fn assemble(
-    engine: &Engine,
-    targets: &[Target],
-    mut rendered: HashMap<String, Entry>,
-    generated: &[File],
-    old: &State,
-) -> Snapshot {
-    let m = &engine.site.model;
-    let mut out: HashMap<String, Entry> =
-        HashMap::with_capacity(old.snapshot.files.len() + rendered.len());
-    for &t in targets {
-        let path = output_path(&m.target_path(t));
-        let entry = match rendered.remove(&path) {
-            Some(e) => e,
-            // Not rendered: unchanged since the last build, which wrote it.
-            None => match old.snapshot.files.get(&path) {
-                Some(e) => e.clone(),
-                None => continue,
-            },
-        };
-        out.insert(path, entry);
-    }
-    let unchanged = |path: &str, bytes: &[u8]| {
-        old.site
-            .statics
-            .iter()
-            .any(|f| f.path == path && f.bytes == bytes)
-    };
-    for (path, bytes) in engine.files(generated) {
-        let entry = match old.snapshot.files.get(path) {
-            Some(e) if e.bytes.as_slice() == bytes.as_ref() || unchanged(path, &bytes) => e.clone(),
-            _ => Entry::new(bytes.into_owned()),
-        };
-        out.insert(path.to_string(), entry);
-    }
-    Snapshot {
-        files: out,
-        assets: engine.site.assets.clone(),
-        pages: targets.len(),
-    }
-}
-
-/// Wall and CPU time (all threads of the process) per step of a rebuild, printed to stderr
-/// when `VERSUS_SERVE_TIMINGS` is set (for `scripts/bench-serve.sh` and profiling; off
-/// otherwise). CPU time is what to compare on a machine shared with other work.
-struct Laps {
-    at: (std::time::Instant, std::time::Duration),
-    laps: Vec<(&'static str, std::time::Duration, std::time::Duration)>,
-    on: bool,
-}
-
-impl Laps {
-    fn start() -> Laps {
-        Laps {
-            at: (std::time::Instant::now(), process_cpu()),
-            laps: Vec::new(),
-            on: std::env::var_os("VERSUS_SERVE_TIMINGS").is_some(),
-        }
-    }
-
-    fn lap(&mut self, what: &'static str) {
-        if self.on {
-            let now = (std::time::Instant::now(), process_cpu());
-            self.laps
-                .push((what, now.0 - self.at.0, now.1.saturating_sub(self.at.1)));
-            self.at = now;
-        }
-    }
-}
-
-impl Drop for Laps {
-    fn drop(&mut self) {
-        if self.on && !self.laps.is_empty() {
-            let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
-            let parts: Vec<String> = self
-                .laps
-                .iter()
-                .map(|(w, d, c)| format!("{w} {:.1} (cpu {:.1})", ms(d), ms(c)))
-                .collect();
-            eprintln!("timings (ms): {}", parts.join(", "));
-        }
-    }
-}
-
-/// CPU time used so far by every thread of this process (zero where unknown).
-fn process_cpu() -> std::time::Duration {
-    #[cfg(unix)]
-    {
-        let mut t = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: `t` is a valid timespec for the call to fill.
-        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) } == 0 {
-            return std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
-        }
-    }
-    std::time::Duration::ZERO
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! It builds the site with the ordinary pipeline into memory ([`snapshot`]), serves it with a
 //! small pool of tiny_http workers ([`http`]), watches the inputs ([`watch`]) and after each
-//! change rebuilds only what the change needs ([`incremental`]), publishes the new snapshot
+//! change rebuilds only what the change needs ([`incremental`] routes; [`assemble`] makes
+//! the digests, pages and snapshot from the engine; [`laps`] times it), publishes the new snapshot
 //! in one atomic swap, and only then tells open browsers what to do over Server-Sent Events
 //! on the same port ([`live`]). A reload therefore never meets a half-published site.
 //!
@@ -16,10 +17,12 @@
 //! Not here: anything about rendering itself — the preview runs the build engine
 //! ([`crate::engine`]) that `versus build` runs.
 
+mod assemble;
 pub mod guard;
 pub mod history;
 pub mod http;
 pub mod incremental;
+mod laps;
 pub mod live;
 pub mod snapshot;
 pub mod watch;

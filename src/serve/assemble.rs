@@ -1,0 +1,95 @@
+//! What the preview's rebuild routes make from the engine: digests of every target, pages
+//! rendered into snapshot entries, and the new snapshot assembled from those, the last one
+//! and the files besides pages. Routing (which of these a save needs) is `incremental`'s.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::snapshot::{Entry, Snapshot};
+use crate::diagnostics::Diagnostic;
+use crate::engine::{Engine, Site};
+use crate::error::Result;
+use crate::model::Target;
+use crate::model::tracked::Reads;
+use crate::outputs::File;
+use crate::render::{hash_json, shared_context};
+use crate::urls::output_path;
+
+/// The digest of every target with its reads, by output path.
+pub(super) fn all_digests(engine: &Engine) -> HashMap<String, (u64, Reads)> {
+    let m = &engine.site.model;
+    let targets = engine.site.targets();
+    let digests = engine.digests(&targets);
+    targets
+        .iter()
+        .zip(digests)
+        .map(|(&t, d)| (output_path(&m.target_path(t)), d))
+        .collect()
+}
+
+pub(super) fn shared_digest(site: &Site) -> u64 {
+    hash_json(&shared_context(&site.model, &site.assets))
+}
+
+/// Renders `targets` into snapshot entries by output path, adding their diagnostics.
+pub(super) fn render(
+    engine: &Engine,
+    targets: &[Target],
+    diags: &mut Vec<Diagnostic>,
+) -> Result<HashMap<String, Entry>> {
+    let files = Mutex::new(HashMap::with_capacity(targets.len()));
+    let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), Entry::new(bytes));
+        Ok(())
+    };
+    diags.extend(engine.render(targets, &emit, &|_, _| {})?);
+    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// The new snapshot after the model route: rendered targets, the last snapshot's entries for
+/// targets not rendered again, and every other file as [`Engine::files`] makes them (an
+/// unchanged file keeps its entry, so it is not minified and hashed again).
+pub(super) fn assemble(
+    engine: &Engine,
+    targets: &[Target],
+    mut rendered: HashMap<String, Entry>,
+    generated: &[File],
+    old: (&Snapshot, &[File]),
+) -> Snapshot {
+    let (old_snapshot, old_statics) = old;
+    let m = &engine.site.model;
+    let mut out: HashMap<String, Entry> =
+        HashMap::with_capacity(old_snapshot.files.len() + rendered.len());
+    for &t in targets {
+        let path = output_path(&m.target_path(t));
+        let entry = match rendered.remove(&path) {
+            Some(e) => e,
+            // Not rendered: unchanged since the last build, which wrote it.
+            None => match old_snapshot.files.get(&path) {
+                Some(e) => e.clone(),
+                None => continue,
+            },
+        };
+        out.insert(path, entry);
+    }
+    let unchanged = |path: &str, bytes: &[u8]| {
+        old_statics
+            .iter()
+            .any(|f| f.path == path && f.bytes == bytes)
+    };
+    for (path, bytes) in engine.files(generated) {
+        let entry = match old_snapshot.files.get(path) {
+            Some(e) if e.bytes.as_slice() == bytes.as_ref() || unchanged(path, &bytes) => e.clone(),
+            _ => Entry::new(bytes.into_owned()),
+        };
+        out.insert(path.to_string(), entry);
+    }
+    Snapshot {
+        files: out,
+        assets: engine.site.assets.clone(),
+        pages: targets.len(),
+    }
+}
