@@ -48,7 +48,7 @@ struct AsOfView<'m> {
     describe: String,
 }
 
-/// Where a statement was said: a page, or a data file (see [`said`]).
+/// Where a statement was said: a page, or a data file (see [`source_view`]).
 #[derive(Serialize)]
 pub struct SourceView<'m> {
     kind: &'static str,
