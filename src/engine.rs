@@ -441,12 +441,7 @@ impl<'s> Engine<'s> {
             return self.emit_translation_files(kept, emit);
         }
         let m = &self.site.model;
-        let pages: HashSet<String> = self
-            .site
-            .targets()
-            .into_iter()
-            .map(|t| output_path(&m.target_path(t)))
-            .collect();
+        let pages = self.page_paths();
         let site_files: HashSet<&str> = self
             .site
             .statics
@@ -512,30 +507,18 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// The non-page files: statics and generated files that win their path (never over a
-    /// page: a generated file at a page's path loses), minified when the site minifies.
+    /// The main language's non-page files, for the preview's snapshot: statics and generated
+    /// files that win their path (never over a page: a generated file at a page's path
+    /// loses), minified when the site minifies.
     /// The bytes are borrowed unless minified: a big site's generated files (exports, search
     /// shards) are held once, not copied again before they are written.
     pub fn files<'a>(&'a self, generated: &'a [File]) -> Vec<(&'a str, Cow<'a, [u8]>)> {
         let minify = self.site.model.config.build.minify;
-        let m = &self.site.model;
-        let won: Vec<&File> = if self.prefix.is_empty() {
-            let pages: Vec<String> = self
-                .site
-                .targets()
-                .into_iter()
-                .map(|t| output_path(&m.target_path(t)))
-                .collect();
-            outputs::layer(
-                self.site.statics.iter().chain(generated),
-                pages.iter().map(String::as_str),
-            )
-            .0
-        } else {
-            // Another language: only its generated files (as [`Engine::emit_files`] writes them); the
-            // static files are the site's, once, at its root.
-            generated.iter().collect()
-        };
+        let pages = self.page_paths();
+        let (won, _) = outputs::layer(
+            self.site.statics.iter().chain(generated),
+            pages.iter().map(String::as_str),
+        );
         won.into_iter()
             .map(|f| {
                 let bytes = match minify {
@@ -544,6 +527,16 @@ impl<'s> Engine<'s> {
                 };
                 (f.path.as_str(), bytes)
             })
+            .collect()
+    }
+
+    /// The output paths of the main language's pages: no other file may take one.
+    fn page_paths(&self) -> HashSet<String> {
+        let m = &self.site.model;
+        self.site
+            .targets()
+            .into_iter()
+            .map(|t| output_path(&m.target_path(t)))
             .collect()
     }
 }

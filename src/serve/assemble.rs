@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use super::snapshot::{Entry, Snapshot};
 use crate::diagnostics::Diagnostic;
-use crate::engine::{Engine, Site};
+use crate::engine::{Emit, Engine, Site};
 use crate::error::Result;
 use crate::model::Target;
 use crate::model::tracked::Reads;
@@ -37,7 +37,16 @@ pub(super) fn render(
     targets: &[Target],
     diags: &mut Vec<Diagnostic>,
 ) -> Result<HashMap<String, Entry>> {
-    let files = Mutex::new(HashMap::with_capacity(targets.len()));
+    let (d, files) = into_entries(|emit| engine.render(targets, emit, &|_, _| {}))?;
+    diags.extend(d);
+    Ok(files)
+}
+
+/// Runs `make` with an [`Emit`] that keeps every file as a snapshot entry by output path.
+pub(super) fn into_entries<R>(
+    make: impl FnOnce(Emit) -> Result<R>,
+) -> Result<(R, HashMap<String, Entry>)> {
+    let files = Mutex::new(HashMap::new());
     let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
         files
             .lock()
@@ -45,8 +54,8 @@ pub(super) fn render(
             .insert(path.to_string(), Entry::new(bytes));
         Ok(())
     };
-    diags.extend(engine.render(targets, &emit, &|_, _| {})?);
-    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+    let made = make(&emit)?;
+    Ok((made, files.into_inner().unwrap_or_else(|e| e.into_inner())))
 }
 
 /// The new snapshot after the model route: rendered targets, the last snapshot's entries for

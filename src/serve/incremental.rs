@@ -35,9 +35,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use super::assemble::{all_digests, assemble, render, shared_digest};
+use super::assemble::{all_digests, assemble, into_entries, render, shared_digest};
 use super::laps::Laps;
 use super::snapshot::{Entry, Snapshot};
 use crate::content::{self, Content};
@@ -259,15 +259,7 @@ impl Builder {
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, opts.strict, Route::Full));
         }
-        let files = Mutex::new(HashMap::new());
-        let emit = |path: &str, bytes: Vec<u8>| -> Result<()> {
-            files
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path.to_string(), Entry::new(bytes));
-            Ok(())
-        };
-        let rendered = pipeline::render_all(&site, &emit, &|_, _| {})?;
+        let (rendered, files) = into_entries(|emit| pipeline::render_all(&site, emit, &|_, _| {}))?;
         diags.extend(rendered.diagnostics);
         let diagnostics = pipeline::finish_diagnostics(diags, opts.strict);
         if diagnostics::count(&diagnostics).0 > 0 {
@@ -277,7 +269,7 @@ impl Builder {
             });
         }
         let snapshot = Arc::new(Snapshot {
-            files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            files,
             assets: site.assets.clone(),
             pages: rendered.pages,
         });
