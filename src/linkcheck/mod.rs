@@ -5,8 +5,8 @@
 //! links are resolved the way a static host serves them (under the base path, `dir/` →
 //! `dir/index.html`).
 //!
-//! With `--external`, links to other sites are requested too ([`check_external`]), a few at a
-//! time per host, each with a time-out.
+//! Reading each page is `scan`'s; with `--external`, links to other sites are requested too
+//! ([`check_external`], in `external`), a few at a time per host, each with a time-out.
 //!
 //! `versus check` also reports on freshness (statements older than `--stale`, statements
 //! verified against an older major version; see [`crate::model::Model::freshness_report`]),
@@ -15,11 +15,10 @@
 //! The model's own link check (for `@/` links in Markdown, with line numbers) stays in
 //! [`crate::model`]; this module only reads HTML and never writes anything.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use rayon::prelude::*;
 
 use crate::content::{Age, parse_age};
@@ -29,6 +28,12 @@ use crate::model::{Model, Target};
 use crate::pipeline::{self, BuildOptions, BuildReport, Progress};
 use crate::urls::output_path;
 use crate::urls::{join_rel, origin_of};
+
+mod external;
+mod scan;
+
+pub use external::{ExternalOptions, check_external};
+pub use scan::{Scanned, scan};
 
 /// `versus check`: loads and renders the site in memory exactly as `build` would (minified
 /// if configured), then checks the links of the result, and reports statements older than
@@ -89,124 +94,6 @@ pub fn run(
         output: pipeline::output_dir(opts, &site.model.config),
         stages: Vec::new(),
     })
-}
-
-/// What the checker keeps of one HTML file: the targets it offers and the links it makes.
-#[derive(Debug, Default, Clone)]
-pub struct Scanned {
-    pub ids: HashSet<String>,
-    pub links: Vec<String>,
-    /// `id` values on more than one element, each once, in page order.
-    pub duplicate_ids: Vec<String>,
-}
-
-/// Tokenizes HTML (WHATWG rules, with script/style contents skipped) and keeps ids and links.
-///
-/// Uses html5gum's callback emitter: attributes arrive as borrowed bytes and text is never
-/// turned into tokens, which halves the cost of reading a big site's pages (`versus check`
-/// reads every one).
-pub fn scan(html: &[u8]) -> Scanned {
-    let mut tag = TagAttrs::default();
-    let mut out = Scanned::default();
-    // Each link once, in page order: a wide page repeats the same few (a source article on
-    // every row), and every page's links are held until the check ends.
-    let mut seen = HashSet::new();
-    {
-        let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
-            match event {
-                CallbackEvent::OpenStartTag { name } => tag.open(name),
-                CallbackEvent::AttributeName { name } => tag.name(name),
-                CallbackEvent::AttributeValue { value } => tag.value(value),
-                CallbackEvent::CloseStartTag { .. } => tag.close(&mut out, &mut seen),
-                _ => {}
-            }
-            None::<()>
-        });
-        let mut emitter = emitter;
-        // Without tree construction, `<script>` and `<style>` bodies would be read as markup.
-        emitter.naively_switch_states(true);
-        for _ in html5gum::Tokenizer::new_with_emitter(html, emitter) {}
-    }
-    out
-}
-
-/// The attributes of the start tag being read that the checker needs; the first of a name
-/// counts, as in a browser.
-#[derive(Default)]
-struct TagAttrs {
-    tag: Vec<u8>,
-    /// id, name, rel, href, src, poster, srcset
-    values: [Option<String>; 7],
-    /// Which of `values` the attribute being read fills.
-    current: Option<usize>,
-}
-
-const ATTRS: [&[u8]; 7] = [
-    b"id", b"name", b"rel", b"href", b"src", b"poster", b"srcset",
-];
-
-impl TagAttrs {
-    fn open(&mut self, name: &[u8]) {
-        self.tag.clear();
-        self.tag.extend_from_slice(name);
-        self.values = Default::default();
-        self.current = None;
-    }
-
-    fn name(&mut self, name: &[u8]) {
-        self.current = ATTRS
-            .iter()
-            .position(|a| *a == name)
-            .filter(|&i| self.values[i].is_none());
-        if let Some(i) = self.current {
-            self.values[i] = Some(String::new());
-        }
-    }
-
-    fn value(&mut self, value: &[u8]) {
-        if let Some(i) = self.current.take() {
-            self.values[i] = Some(String::from_utf8_lossy(value).into_owned());
-        }
-    }
-
-    fn close(&mut self, out: &mut Scanned, seen: &mut HashSet<String>) {
-        let [id, name, rel, href, src, poster, srcset] = std::mem::take(&mut self.values);
-        if let Some(id) = id
-            && !out.ids.insert(id.clone())
-            && !out.duplicate_ids.contains(&id)
-        {
-            out.duplicate_ids.push(id);
-        }
-        if self.tag == b"a"
-            && let Some(name) = name
-        {
-            out.ids.insert(name);
-        }
-        // Hints to the browser about hosts, not links to documents.
-        if self.tag == b"link"
-            && rel.is_some_and(|r| {
-                r.split_ascii_whitespace()
-                    .any(|r| r == "preconnect" || r == "dns-prefetch")
-            })
-        {
-            return;
-        }
-        let mut keep = |link: String| {
-            if seen.insert(link.clone()) {
-                out.links.push(link);
-            }
-        };
-        for v in [href, src, poster].into_iter().flatten() {
-            keep(v);
-        }
-        if let Some(srcset) = srcset {
-            for candidate in srcset.split(',') {
-                if let Some(url) = candidate.split_ascii_whitespace().next() {
-                    keep(url.to_string());
-                }
-            }
-        }
-    }
 }
 
 /// Gathers what the build emits, from many threads, keeping only what the check needs.
@@ -463,168 +350,9 @@ fn percent_decode(s: &str) -> String {
         .into_owned()
 }
 
-/// How `check --external` goes about it.
-#[derive(Debug, Clone)]
-pub struct ExternalOptions {
-    /// Whole-request time-out.
-    pub timeout: Duration,
-    /// Requests in flight to one host at a time.
-    pub per_host: usize,
-    /// Requests in flight overall.
-    pub workers: usize,
-}
-
-impl Default for ExternalOptions {
-    fn default() -> Self {
-        ExternalOptions {
-            timeout: Duration::from_secs(10),
-            per_host: 2,
-            workers: 8,
-        }
-    }
-}
-
-enum Outcome {
-    Ok,
-    Status(u16),
-    /// No answer: DNS, refused connection, time-out, TLS.
-    Unreachable(String),
-}
-
-/// Requests every external URL (HEAD, then GET where HEAD is refused). 404 and 410 are
-/// errors; other failures are warnings, since hosts block robots and networks fail. When no
-/// URL could be reached at all, the result is one warning saying so rather than one per link.
-pub fn check_external(
-    urls: &BTreeMap<String, Vec<String>>,
-    opts: &ExternalOptions,
-) -> Vec<Diagnostic> {
-    if urls.is_empty() {
-        return Vec::new();
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(opts.timeout))
-        .http_status_as_error(false)
-        .user_agent(concat!("versus-link-check/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    // One job per (host, lane): each job runs its URLs one after another, so a host never
-    // sees more than `per_host` requests at once.
-    let mut by_host: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-    for url in urls.keys() {
-        by_host
-            .entry(origin_of(url).to_ascii_lowercase())
-            .or_default()
-            .push(url);
-    }
-    let per_host = opts.per_host.max(1);
-    let mut jobs: Vec<Vec<&String>> = Vec::new();
-    for list in by_host.values() {
-        let lanes = per_host.min(list.len());
-        for lane in 0..lanes {
-            jobs.push(list.iter().skip(lane).step_by(lanes).copied().collect());
-        }
-    }
-    let jobs = Mutex::new(jobs);
-    let results: Mutex<Vec<(&String, Outcome)>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..opts.workers.max(1) {
-            s.spawn(|| {
-                loop {
-                    let job = match jobs.lock() {
-                        Ok(mut j) => j.pop(),
-                        Err(_) => None,
-                    };
-                    let Some(job) = job else { break };
-                    for url in job {
-                        let outcome = request(&agent, url);
-                        if let Ok(mut r) = results.lock() {
-                            r.push((url, outcome));
-                        }
-                    }
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by(|a, b| a.0.cmp(b.0));
-    if results
-        .iter()
-        .all(|(_, o)| matches!(o, Outcome::Unreachable(_)))
-    {
-        let first = match &results[0].1 {
-            Outcome::Unreachable(e) => e.clone(),
-            _ => String::new(),
-        };
-        return vec![
-            Diagnostic::warning(format!(
-                "could not reach any external site, so {} external link{} went unchecked: are you offline?",
-                results.len(),
-                crate::error::plural(results.len())
-            ))
-            .with_note(format!("{}: {first}", results[0].0))
-            .with_help("run `versus check --external` again with a network connection"),
-        ];
-    }
-    let mut diags = Vec::new();
-    for (url, outcome) in results {
-        let on = urls.get(url).map(|p| p.join(", ")).unwrap_or_default();
-        match outcome {
-            Outcome::Ok => {}
-            Outcome::Status(code @ (404 | 410)) => diags.push(Diagnostic::error(format!(
-                "broken external link {url} (HTTP {code}) on {on}"
-            ))),
-            Outcome::Status(code) => diags.push(Diagnostic::warning(format!(
-                "external link {url} answered HTTP {code} on {on}"
-            ))),
-            Outcome::Unreachable(e) => diags.push(Diagnostic::warning(format!(
-                "cannot reach external link {url} on {on}: {e}"
-            ))),
-        }
-    }
-    diags
-}
-
-fn request(agent: &ureq::Agent, url: &str) -> Outcome {
-    let answer = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| match r {
-        Ok(resp) => {
-            let code = resp.status().as_u16();
-            if code < 400 {
-                Outcome::Ok
-            } else {
-                Outcome::Status(code)
-            }
-        }
-        Err(e) => Outcome::Unreachable(e.to_string()),
-    };
-    match answer(agent.head(url).call()) {
-        // Some servers refuse HEAD (or answer it wrongly); ask properly before calling it broken.
-        Outcome::Status(405 | 501 | 404 | 403) => answer(agent.get(url).call()),
-        o => o,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scans_links_and_ids_but_not_script_bodies() {
-        let s = scan(
-            br##"<a id="x" href="/a/#b">a</a><img src="i.png" srcset="i2.png 2x, i3.png 3x">
-            <script>var s = '<a href="/nope/">';</script><a name="old"></a>
-            <link rel="preconnect" href="https://fonts.example">"##,
-        );
-        assert_eq!(s.links, ["/a/#b", "i.png", "i2.png", "i3.png"]);
-        assert!(s.ids.contains("x") && s.ids.contains("old"));
-        assert!(s.duplicate_ids.is_empty());
-    }
-
-    #[test]
-    fn finds_ids_on_two_elements_once_each() {
-        let s =
-            scan(br#"<p id="a"></p><p id="b"></p><p id="a"></p><a name="b"></a><i id="a"></i>"#);
-        assert_eq!(s.duplicate_ids, ["a"]);
-    }
 
     #[test]
     fn decodes_percent_escapes() {
