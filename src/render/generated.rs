@@ -1,6 +1,6 @@
 //! Contexts of the pages generated from the model alone: the subject and feature indexes,
-//! a page per feature, the matrix and its groups, a page per pair (and per pair and group),
-//! a subject's statements in one group, the tag pages and 404.
+//! a page per feature, the matrix and its groups, a subject's statements in one group, the
+//! tag pages and 404. Pair pages are `pairs`'.
 //!
 //! Every list here holds at most one page of rows ([`page_slice`]); where a page would
 //! outgrow that, it shows a summary by group instead (see `crate::model::targets`).
@@ -14,17 +14,21 @@ use super::values::{
     feature_summary, group_ref, levels_used, paginator, pair_ref, subject_ref, subjects_list,
     virtual_page,
 };
-use crate::model::{
-    FeatureId, GroupId, Model, PageNo, PairId, SubjectId, TagId, Target, page_slice,
-};
+use crate::model::{FeatureId, GroupId, Model, PageNo, SubjectId, TagId, Target, page_slice};
 
 /// The text of `key` in the site's language.
-fn tr(m: &Model, key: &str) -> String {
+pub(super) fn tr(m: &Model, key: &str) -> String {
     m.strings.t(key, &[])
 }
 
 /// A generated page's `page` and `paginator`, with breadcrumbs through `parents`.
-fn page(ctx: &mut Ctx, t: Target, title: &str, description: &str, parents: &[(&str, String)]) {
+pub(super) fn page(
+    ctx: &mut Ctx,
+    t: Target,
+    title: &str,
+    description: &str,
+    parents: &[(&str, String)],
+) {
     let m = ctx.m;
     let path = m.target_path(t);
     let mut v = virtual_page(title, description, &path, m);
@@ -221,7 +225,7 @@ pub fn matrix(ctx: &mut Ctx, n: PageNo) {
         .collect();
     ctx.insert_json("pairs", &json!(shown));
     ctx.insert_json("pair_count", &json!(m.pairs.len()));
-    ctx.insert_json("pair_index", &pair_index_url(m));
+    ctx.insert_json("pair_index", &super::pairs::pair_index_url(m));
     ctx.insert_json("compare_view", &compare_view(m, &columns));
 }
 
@@ -232,33 +236,6 @@ fn compare_view(m: &Model, columns: &[SubjectId]) -> Value {
         "data": m.url(crate::outputs::compare::INDEX_PATH),
         "default_subjects": columns.iter().map(|&s| &m.subjects[s].id).collect::<Vec<_>>(),
     })
-}
-
-/// The URL of `/compare/pairs/` when the site has one.
-pub fn pair_index_url(m: &Model) -> Value {
-    json!(
-        m.has_pair_index()
-            .then(|| m.url(&m.target_path(Target::PairIndex(0))))
-    )
-}
-
-/// `/compare/pairs/`: every pair with a page, a page of them at a time.
-pub fn pair_index(ctx: &mut Ctx, n: PageNo) {
-    let m = ctx.m;
-    page(
-        ctx,
-        Target::PairIndex(n),
-        &tr(m, "title_pairs"),
-        &tr(m, "description_pairs"),
-        &[(&tr(m, "nav_compare"), "/compare/".into())],
-    );
-    let pairs: Vec<usize> = (0..m.pairs.len()).collect();
-    let shown: Vec<Value> = page_slice(&pairs, n, m.per_page())
-        .iter()
-        .map(|&p| pair_ref(m, p))
-        .collect();
-    ctx.insert_json("pairs", &json!(shown));
-    ctx.insert_json("pair_count", &json!(m.pairs.len()));
 }
 
 /// `/compare/groups/<group>/`: one group's features against the matrix's columns.
@@ -337,7 +314,7 @@ fn matrix_of(ctx: &Ctx, subjects: &[SubjectId], features: &[FeatureId]) -> Part 
 }
 
 /// One feature's row: each subject's verdict, and whether they differ.
-fn matrix_row(ctx: &Ctx, subjects: &[SubjectId], f: FeatureId) -> Part {
+pub(super) fn matrix_row(ctx: &Ctx, subjects: &[SubjectId], f: FeatureId) -> Part {
     let m = ctx.m;
     let cells = ctx.list(subjects.iter().map(|&s| ctx.cell(m.verdict(s, f))));
     ctx.with(
@@ -350,187 +327,12 @@ fn matrix_row(ctx: &Ctx, subjects: &[SubjectId], f: FeatureId) -> Part {
     )
 }
 
-/// The pair's title and its rows for `features`, split into differences and the same.
-fn pair_rows(ctx: &Ctx, p: PairId, features: &[FeatureId]) -> (Vec<Part>, Vec<Part>) {
-    let m = ctx.m;
-    let pair = &m.pairs[p];
-    let both = [pair.a, pair.b];
-    let (diff, same): (Vec<FeatureId>, Vec<FeatureId>) =
-        features.iter().partition(|&&f| m.differs(&both, f));
-    let rows = |fs: &[FeatureId]| fs.iter().map(|&f| matrix_row(ctx, &both, f)).collect();
-    (rows(&diff), rows(&same))
-}
-
-/// A pair's [`crate::model::PairSummary`] over `features`, plus `unclear_label`: what its
-/// "unclear" count is made of — "Unknown or not stated", naming the other levels that count
-/// neither way where the pair has them ("Unknown, N/A or not stated").
-fn pair_summary(m: &Model, p: PairId, features: &[FeatureId]) -> Value {
-    let mut v = json!(m.pair_summary(p, features));
-    let first = tr(m, "unclear_first");
-    let mut parts = vec![first.as_str()];
-    parts.extend(
-        m.unclear_levels(p, features)
-            .into_iter()
-            .map(|l| m.levels.def(l))
-            .filter(|d| d.name != "unknown")
-            .map(|d| d.label.as_str()),
-    );
-    let levels = parts.join(&tr(m, "list_separator"));
-    v["unclear_label"] = json!(m.strings.t("unclear_label", &[("levels", &levels)]));
-    v
-}
-
-fn pair_title(m: &Model, p: PairId) -> String {
-    m.pair_title(p)
-}
-
 /// `title: group`, the title of a subject's or pair's page for one group.
-fn in_group(m: &Model, title: &str, g: GroupId) -> String {
+pub(super) fn in_group(m: &Model, title: &str, g: GroupId) -> String {
     m.strings.t(
         "title_in_group",
         &[("title", title), ("group", &m.groups[g].name)],
     )
-}
-
-/// `/compare/a-vs-b/`: how many features both have, only one has, neither has; then the
-/// differences. A big pair shows the differences of its first groups and a table of every
-/// group (with its counts) linking to the pair's page for that group.
-pub fn pair(ctx: &mut Ctx, p: PairId, n: PageNo) {
-    let m = ctx.m;
-    let pair = &m.pairs[p];
-    let title = pair_title(m, p);
-    let desc = m.strings.t(
-        "description_pair",
-        &[
-            ("a", m.subject_title(pair.a)),
-            ("b", m.subject_title(pair.b)),
-        ],
-    );
-    page(ctx, Target::Pair(p, n), &title, &desc, &[]);
-    let big = m.pair_is_big(p);
-    let summary = pair_summary(m, p, &pair.features);
-    let levels = levels_used(
-        m,
-        pair.features
-            .iter()
-            .flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)])
-            .flatten(),
-    );
-    let (differences, same) = if big {
-        // Differences group by group, until a page's worth is shown.
-        let mut budget = m.per_page();
-        let mut shown = Vec::new();
-        if n == 0 {
-            for (_, fs) in &pair.by_group {
-                let diff: Vec<FeatureId> = fs
-                    .iter()
-                    .copied()
-                    .filter(|&f| m.differs(&[pair.a, pair.b], f))
-                    .take(budget)
-                    .collect();
-                budget -= diff.len();
-                shown.extend(diff);
-                if budget == 0 {
-                    break;
-                }
-            }
-        }
-        (pair_rows(ctx, p, &shown).0, Vec::new())
-    } else {
-        pair_rows(ctx, p, &pair.features)
-    };
-    let groups: Vec<Value> = if big {
-        page_slice(&pair.by_group, n, m.per_page())
-            .iter()
-            .map(|(g, fs)| {
-                let mut v = group_ref(m, *g);
-                v["url"] = json!(m.url(&m.target_path(Target::PairGroup(p, *g, 0))));
-                v["summary"] = pair_summary(m, p, fs);
-                v
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let value = ctx.with(
-        json!({
-            "title": title,
-            "a": subject_ref(m, pair.a),
-            "b": subject_ref(m, pair.b),
-            "levels_used": levels,
-            "summary": summary,
-            "groups": groups,
-            "summary_only": big,
-            "url": m.url(&m.target_path(Target::Pair(p, 0))),
-            "article_count": pair.articles.len(),
-        }),
-        [
-            ("differences", ctx.list(differences)),
-            ("same", ctx.list(same)),
-            (
-                "articles",
-                ctx.summaries(page_slice(&pair.articles, 0, m.per_page())),
-            ),
-        ],
-    );
-    ctx.insert("pair", value);
-}
-
-/// `/compare/a-vs-b/<group>/`: a big pair's features in one group, differences first.
-pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
-    let m = ctx.m;
-    let pair = &m.pairs[p];
-    let title = in_group(m, &pair_title(m, p), g);
-    let features: Vec<FeatureId> = pair
-        .by_group
-        .iter()
-        .find(|(x, _)| *x == g)
-        .map(|(_, fs)| fs.clone())
-        .unwrap_or_default();
-    let desc = m.strings.plural(
-        "description_pair_group",
-        features.len() as i64,
-        &[
-            ("a", m.subject_title(pair.a)),
-            ("b", m.subject_title(pair.b)),
-            ("group", &m.groups[g].name),
-        ],
-    );
-    page(
-        ctx,
-        Target::PairGroup(p, g, n),
-        &title,
-        &desc,
-        &[
-            (&tr(m, "nav_compare"), "/compare/".into()),
-            (&pair_title(m, p), m.target_path(Target::Pair(p, 0))),
-        ],
-    );
-    // Differences first, then the same, across the pages.
-    let both = [pair.a, pair.b];
-    let mut ordered: Vec<FeatureId> = features
-        .iter()
-        .copied()
-        .filter(|&f| m.differs(&both, f))
-        .collect();
-    ordered.extend(features.iter().copied().filter(|&f| !m.differs(&both, f)));
-    let (differences, same) = pair_rows(ctx, p, page_slice(&ordered, n, m.per_page()));
-    let value = ctx.with(
-        json!({
-            "title": title,
-            "a": subject_ref(m, pair.a),
-            "b": subject_ref(m, pair.b),
-            "group": group_ref(m, g),
-            "summary": pair_summary(m, p, &features),
-            "url": m.url(&m.target_path(Target::Pair(p, 0))),
-            "levels_used": levels_used(m, features.iter().flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)]).flatten()),
-        }),
-        [
-            ("differences", ctx.list(differences)),
-            ("same", ctx.list(same)),
-        ],
-    );
-    ctx.insert("pair", value);
 }
 
 /// `/subjects/<id>/<group>/`: everything said about a big subject in one group.

@@ -24,6 +24,7 @@
 
 mod generated;
 mod pages;
+mod pairs;
 mod parts;
 mod templates;
 pub mod values;
@@ -159,9 +160,9 @@ impl<'m> Renderer<'m> {
             Target::Feature(f, n) => generated::feature(ctx, f, n),
             Target::Matrix(n) => generated::matrix(ctx, n),
             Target::Group(g, n) => generated::group(ctx, g, n),
-            Target::Pair(p, n) => generated::pair(ctx, p, n),
-            Target::PairIndex(n) => generated::pair_index(ctx, n),
-            Target::PairGroup(p, g, n) => generated::pair_group(ctx, p, g, n),
+            Target::Pair(p, n) => pairs::pair(ctx, p, n),
+            Target::PairIndex(n) => pairs::pair_index(ctx, n),
+            Target::PairGroup(p, g, n) => pairs::pair_group(ctx, p, g, n),
             Target::SubjectGroup(s, g, n) => generated::subject_group(ctx, s, g, n),
             Target::TagIndex(n) => generated::tag_index(ctx, n),
             Target::Tag(t, n) => generated::tag(ctx, t, n),

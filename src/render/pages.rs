@@ -270,7 +270,7 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
             "summary_only": big,
             "article_count": subject.articles.len(),
             "pair_count": subject.pairs.len(),
-            "pair_index": super::generated::pair_index_url(m),
+            "pair_index": super::pairs::pair_index_url(m),
         }),
         [
             ("groups", ctx.list(groups)),
