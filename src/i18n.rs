@@ -167,6 +167,12 @@ impl Strings {
         }
     }
 
+    /// The text of `key` as the table has it, borrowed: for words without placeholders on
+    /// hot paths (a matrix cell), where [`Strings::t`] would allocate each time.
+    pub fn text<'a>(&'a self, key: &'a str) -> &'a str {
+        self.get(key).unwrap_or(key)
+    }
+
     /// The text of `key` with `{name}` placeholders filled from `args`. An unknown key gives
     /// the key itself (templates get an error instead, see [`Strings::lookup`]).
     pub fn t(&self, key: &str, args: &[(&str, &str)]) -> String {

@@ -40,13 +40,13 @@ pub enum DateSource {
 
 impl DateSource {
     /// For messages and tooltips: "page updated".
-    /// The key of the words for it in a translation table: `as_of_<key>`.
+    /// The key of the words for it in a translation table (`as_of_verified`, …).
     pub fn key(self) -> &'static str {
         match self {
-            DateSource::Verified => "verified",
-            DateSource::Updated => "updated",
-            DateSource::Published => "published",
-            DateSource::Commit => "commit",
+            DateSource::Verified => "as_of_verified",
+            DateSource::Updated => "as_of_updated",
+            DateSource::Published => "as_of_published",
+            DateSource::Commit => "as_of_commit",
         }
     }
 

@@ -4,7 +4,6 @@
 //! Pure functions of the model. Not here: which of these a page kind's context holds
 //! (`pages`, `generated`), or how they are shared between pages (`parts`).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -28,7 +27,7 @@ pub struct CellView<'m> {
     stated: bool,
     level: &'m str,
     badge: &'m str,
-    label: Cow<'m, str>,
+    label: &'m str,
     icon: &'m str,
     value: Option<&'m str>,
     note: Option<&'m str>,
@@ -45,7 +44,7 @@ struct AsOfView<'m> {
     date: &'m str,
     display: String,
     from: crate::model::DateSource,
-    describe: String,
+    describe: &'m str,
 }
 
 /// Where a statement was said: a page, or a data file (see [`source_view`]).
@@ -67,7 +66,7 @@ pub fn cell_view(m: &Model, st: Option<StatementId>, with_source: bool) -> CellV
             stated: false,
             level: "none",
             badge: "none",
-            label: Cow::Owned(m.strings.t("not_stated", &[])),
+            label: m.strings.text("not_stated"),
             icon: "–",
             value: None,
             note: None,
@@ -96,13 +95,13 @@ pub fn cell_view(m: &Model, st: Option<StatementId>, with_source: bool) -> CellV
         date: &a.date.ymd,
         display: m.strings.month(&a.date.ymd),
         from: a.from,
-        describe: m.strings.t(&format!("as_of_{}", a.from.key()), &[]),
+        describe: m.strings.text(a.from.key()),
     });
     CellView {
         stated: true,
         level,
         badge,
-        label: Cow::Borrowed(label),
+        label,
         icon,
         value: s.value.as_deref(),
         note: s.note.as_deref(),
