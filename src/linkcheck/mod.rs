@@ -15,10 +15,11 @@
 //! The model's own link check (for `@/` links in Markdown, with line numbers) stays in
 //! [`crate::model`]; this module only reads HTML and never writes anything.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use foldhash::HashMap;
 use rayon::prelude::*;
 
 use crate::content::{Age, parse_age};
@@ -46,6 +47,8 @@ pub fn run(
 ) -> Result<BuildReport> {
     let start = Instant::now();
     let (site, mut diags) = pipeline::load_site(opts)?;
+    let mut stages = site.timings.clone();
+    stages.push(("load total", start.elapsed()));
     let mut pages = 0;
     let mut files = 0;
     if !diags.iter().any(Diagnostic::is_error) {
@@ -54,7 +57,9 @@ pub fn run(
             collector.add(path, &bytes);
             Ok(())
         };
+        let t = Instant::now();
         let rendered = pipeline::render_all(&site, &emit, progress)?;
+        stages.push(("render + read links", t.elapsed()));
         pages = rendered.pages;
         files = rendered.files;
         let d = rendered.diagnostics;
@@ -62,7 +67,9 @@ pub fn run(
         diags.extend(d);
         // Template errors leave pages out, and every link to them would be reported too.
         if rendered_ok {
+            let t = Instant::now();
             let (d, urls) = collector.check(&site.model);
+            stages.push(("resolve links", t.elapsed()));
             diags.extend(d);
             if let Some(ext) = external {
                 diags.extend(check_external(&urls, ext));
@@ -92,7 +99,7 @@ pub fn run(
         diagnostics: diags,
         elapsed: start.elapsed(),
         output: pipeline::output_dir(opts, &site.model.config),
-        stages: Vec::new(),
+        stages,
     })
 }
 
@@ -183,7 +190,7 @@ impl PageCheck<'_> {
             None => "",
         };
         // `scan` keeps each link once.
-        for href in &scanned.links {
+        for href in scanned.links.iter() {
             let broken_here =
                 |why: String| broken(model, by_output, page_out, &page_url, href, why);
             let href_t = href.trim();
@@ -249,7 +256,7 @@ impl PageCheck<'_> {
                     continue;
                 }
                 if let Some(Some(target)) = self.files.get(&found)
-                    && !target.ids.contains(&fragment)
+                    && !target.ids.contains_sorted(&fragment)
                 {
                     let on = if found == page_out {
                         "this page".to_string()
