@@ -6,21 +6,31 @@
 //! `--output ~/Documents` typo must never delete anything. Also here: content-hashed names for
 //! CSS and JS ([`fingerprint`]), so hosts can cache them forever.
 //!
-//! # Deleting the previous output off the critical path
+//! # Reusing the previous output's files
 //!
-//! Deleting a big site's previous output is one `unlink` per file and folder: seconds on a
-//! busy disk (about 20,000 entries for 10,000 pages), and nothing in it has to happen before
-//! the new site is in place. So [`Staging::commit`] only renames: the previous output moves
-//! into the site's `.versus-cache/trash/` (versus's own folder, safe to delete) and the staged
-//! folder takes its place. The next build empties the trash on a thread of its own while it
-//! reads and renders, and waits for that only in its own `commit` (by then long done). When
-//! the trash cannot be used (the output is on another file system than the site, or the site
-//! folder is read-only) the previous output is renamed aside next to it and deleted at once,
-//! on every core, before `commit` returns.
+//! Deleting a big site's previous output is one `unlink` per file and folder, and creating
+//! the next one's is as many new inodes; on ext4, creating files soon after as many were
+//! deleted costs more than writing them (the allocator steps over every recently freed inode:
+//! half the time of a 1,000-page build went there). So outputs are recycled, never deleted:
+//! [`Staging::commit`] only renames (the previous output moves into the site's
+//! `.versus-cache/trash/`, versus's own folder, and the staged folder takes its place), and
+//! the next build takes that previous output back from the trash as its staging folder. It
+//! writes every file into it as usual — over the old file of that name, so the file keeps its
+//! inode; an unchanged file is left as it is — and at commit deletes only the files it did
+//! not write. Symbolic links in the recycled folder are deleted before anything is written,
+//! so a build never writes through one. The output that readers see is never touched: a
+//! build still replaces it whole, by renaming, or not at all.
+//!
+//! Older leftovers in the trash are deleted on a thread of their own while the build runs.
+//! When the trash cannot be used (the output is on another file system than the site, or the
+//! site folder is read-only) the previous output is renamed aside next to it and deleted at
+//! once, on every core, before `commit` returns.
 //!
 //! This module knows files, not pages: it is handed paths and bytes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::thread::JoinHandle;
 
 use rayon::prelude::*;
@@ -48,6 +58,16 @@ pub struct Staging {
     trash: Option<PathBuf>,
     /// Deleting what earlier builds left in the trash, while this one runs.
     emptying: Option<JoinHandle<()>>,
+    /// Set when the staging folder is a previous output taken back from the trash.
+    reused: Option<Reused>,
+}
+
+/// A previous output being written over (see the module doc).
+struct Reused {
+    /// The files it had, relative, with `/`.
+    files: Vec<String>,
+    /// The files this build wrote (or found unchanged) in it.
+    written: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -66,11 +86,16 @@ impl Staging {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io("remove", &dir, e))?;
         }
-        // Name the output folder: the staging folder's name means nothing to the user.
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::io("create a staging folder next to", target, e))?;
         let trash =
             (!site_root.as_os_str().is_empty()).then(|| site_root.join(CACHE_DIR).join(TRASH));
+        let reused = trash
+            .as_deref()
+            .and_then(|trash| take_from_trash(trash, &dir));
+        if reused.is_none() {
+            // Name the output folder: the staging folder's name means nothing to the user.
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Error::io("create a staging folder next to", target, e))?;
+        }
         let emptying = trash.clone().map(|trash| {
             std::thread::spawn(move || {
                 let _ = empty_trash(&trash);
@@ -82,6 +107,7 @@ impl Staging {
             committed: false,
             trash,
             emptying,
+            reused,
         })
     }
 
@@ -91,7 +117,21 @@ impl Staging {
 
     /// Writes one file under the staging folder. `rel` uses `/` and must not escape it.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        write_under(&self.dir, rel, bytes)
+        let Some(reused) = &self.reused else {
+            return write_under(&self.dir, rel, bytes);
+        };
+        let rel = rel.trim_start_matches('/');
+        if let Ok(mut written) = reused.written.lock() {
+            written.insert(rel.to_string());
+        }
+        if unchanged(&self.dir.join(rel), bytes) {
+            return Ok(());
+        }
+        write_under(&self.dir, rel, bytes).or_else(|_| {
+            // A folder where this build has a file, or a file where it has a folder.
+            clear_way(&self.dir, rel);
+            write_under(&self.dir, rel, bytes)
+        })
     }
 
     /// Replaces the output folder with the staged one: two renames, and the previous output
@@ -99,6 +139,9 @@ impl Staging {
     /// emptied first, so a build never leaves more than one previous output behind.
     pub fn commit(mut self) -> Result<()> {
         self.write(MARKER, MARKER_TEXT.as_bytes())?;
+        if let Some(reused) = self.reused.take() {
+            reused.delete_unwritten(&self.dir);
+        }
         if let Some(emptying) = self.emptying.take() {
             let _ = emptying.join();
         }
@@ -162,6 +205,99 @@ fn empty_trash(trash: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Moves a previous output from `trash` to `dir` (which must not exist) and deletes every
+/// symbolic link and special file in it, so writing into it never follows one. Returns the
+/// regular files it has; `None` when the trash holds no folder or it cannot be moved.
+fn take_from_trash(trash: &Path, dir: &Path) -> Option<Reused> {
+    let previous = std::fs::read_dir(trash)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_type().is_ok_and(|t| t.is_dir()))?;
+    std::fs::rename(previous.path(), dir).ok()?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let Ok(entry) = entry else { continue };
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        let kind = entry.file_type();
+        match rel {
+            _ if kind.is_dir() => {}
+            Some(rel) if kind.is_file() => files.push(rel),
+            // Links, sockets, names that are not UTF-8: nothing a build writes.
+            _ => {
+                if std::fs::remove_file(entry.path()).is_err() {
+                    // Not removed: do not write into this folder.
+                    let _ = std::fs::remove_dir_all(dir);
+                    return None;
+                }
+            }
+        }
+    }
+    Some(Reused {
+        files,
+        written: Mutex::new(HashSet::new()),
+    })
+}
+
+impl Reused {
+    /// Deletes the files of the previous output that this build did not write, and the
+    /// folders that leaves empty.
+    fn delete_unwritten(self, dir: &Path) {
+        let written = self.written.into_inner().unwrap_or_default();
+        let mut folders = HashSet::new();
+        for rel in self.files.iter().filter(|f| !written.contains(f.as_str())) {
+            let _ = std::fs::remove_file(dir.join(rel));
+            let mut rel = rel.as_str();
+            while let Some((parent, _)) = rel.rsplit_once('/') {
+                folders.insert(parent.to_string());
+                rel = parent;
+            }
+        }
+        // Deepest first; a folder still holding something is left.
+        let mut folders: Vec<String> = folders.into_iter().collect();
+        folders.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+        for f in folders {
+            let _ = std::fs::remove_dir(dir.join(f));
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`: then it is left as it is, date and all
+/// (reading it back costs less than writing it).
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut old = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut old).is_ok() && old == bytes
+}
+
+/// Makes room for a file at `dir/rel` in a recycled output: deletes a folder at that path, or
+/// a file where one of its folders should be.
+fn clear_way(dir: &Path, rel: &str) {
+    let mut path = dir.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                let _ = std::fs::remove_file(&path);
+                return;
+            }
+            Err(_) => return,
+        }
+    }
+    let _ = std::fs::remove_dir_all(&path);
+}
+
 /// Deletes a folder tree on every core. A large site's old output is tens of thousands of
 /// folders, and deleting them one after another was a tenth of a warm build's time.
 /// Symbolic links are removed, never followed.
@@ -183,7 +319,16 @@ impl Drop for Staging {
             let _ = emptying.join();
         }
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            // A failed build's files are as good to write over as any previous output's.
+            let kept = self.trash.as_ref().is_some_and(|trash| {
+                let name = self.dir.file_name().unwrap_or_default();
+                std::fs::create_dir_all(trash)
+                    .and_then(|()| std::fs::rename(&self.dir, trash.join(name)))
+                    .is_ok()
+            });
+            if !kept {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
         }
     }
 }
@@ -319,7 +464,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn previous_output_goes_to_the_trash_and_the_next_build_empties_it() {
+    fn previous_output_goes_to_the_trash_and_the_next_build_writes_over_it() {
         let t = tempfile::tempdir().unwrap();
         let (root, out) = (t.path().join("r"), t.path().join("site"));
         let trash = root.join(CACHE_DIR).join(TRASH);
@@ -366,11 +511,95 @@ mod tests {
             b"two"
         );
         assert_eq!(std::fs::read(keep.join("precious.txt")).unwrap(), b"mine");
-        // A failed build (never committed) empties the trash too, and keeps the output.
+        // A failed build (never committed) keeps the output and leaves its files in the
+        // trash for the next build to write over.
         let s = Staging::prepare(&out, &root).unwrap();
         s.write("index.html", b"broken").unwrap();
         drop(s);
-        assert!(names(&trash).is_empty());
+        assert_eq!(names(&trash).len(), 1);
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"three");
+        assert_eq!(names(t.path()), ["keep", "r", "site"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_recycled_output_keeps_its_files_deletes_the_rest_and_never_writes_through_links() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let (root, out) = (t.path().join("r"), t.path().join("site"));
+        let build = |files: &[(&str, &[u8])]| {
+            let s = Staging::prepare(&out, &root).unwrap();
+            for (path, bytes) in files {
+                s.write(path, bytes).unwrap();
+            }
+            s.commit().unwrap();
+        };
+        let first: &[(&str, &[u8])] = &[
+            ("same/index.html", b"same"),
+            ("edited/index.html", b"old"),
+            ("gone/deep/index.html", b"gone"),
+            ("was-a-file", b"file"),
+            ("linked/index.html", b"x"),
+        ];
+        build(first);
+        build(&[("other.html", b"in the second output")]);
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        // The first output is in the trash now; a link put in it must not be written through.
+        let trash = root.join(CACHE_DIR).join(TRASH);
+        let previous = std::fs::read_dir(&trash)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let before = std::fs::metadata(previous.join("same/index.html"))
+            .unwrap()
+            .ino();
+        let edited = std::fs::metadata(previous.join("edited/index.html"))
+            .unwrap()
+            .ino();
+        let keep = t.path().join("precious.txt");
+        std::fs::write(&keep, b"mine").unwrap();
+        std::fs::remove_file(previous.join("linked/index.html")).unwrap();
+        std::os::unix::fs::symlink(&keep, previous.join("linked/index.html")).unwrap();
+        build(&[
+            ("same/index.html", b"same"),
+            ("edited/index.html", b"new"),
+            ("was-a-file/index.html", b"now a folder"),
+            ("linked/index.html", b"written"),
+        ]);
+        assert_eq!(
+            inode("same/index.html"),
+            before,
+            "unchanged file left in place"
+        );
+        assert_eq!(
+            inode("edited/index.html"),
+            edited,
+            "written over, same file"
+        );
+        assert_eq!(
+            std::fs::read(out.join("edited/index.html")).unwrap(),
+            b"new"
+        );
+        assert_eq!(
+            std::fs::read(out.join("was-a-file/index.html")).unwrap(),
+            b"now a folder"
+        );
+        assert_eq!(
+            std::fs::read(out.join("linked/index.html")).unwrap(),
+            b"written"
+        );
+        assert!(
+            !std::fs::symlink_metadata(out.join("linked/index.html"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&keep).unwrap(), b"mine");
+        assert!(
+            !out.join("gone").exists(),
+            "files the build did not write are deleted"
+        );
+        assert!(out.join(MARKER).is_file());
     }
 }
