@@ -399,6 +399,11 @@ impl<'s> Engine<'s> {
         let minify = self.site.model.config.build.minify;
         let total = targets.len();
         let done = AtomicUsize::new(0);
+        // Heaviest first: a page gathering thousands of statements takes as long as hundreds
+        // of articles, and rendered last it left one core idle while the other finished it.
+        let mut targets = targets.to_vec();
+        let weights = self.model.render_weights();
+        targets.sort_by_cached_key(|&t| std::cmp::Reverse(weights.of(t)));
         let results: Vec<Result<Vec<Diagnostic>>> = targets
             .par_iter()
             .map(|&t| {

@@ -87,8 +87,15 @@ pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendere
         });
     }
     let targets = site.targets();
-    diags.extend(engine.render(&targets, emit, progress)?);
-    let (files, d) = engine.emit_files(&mut kept, emit)?;
+    // The generated files (exports, search index, feeds, sitemap) are made one after another
+    // from the model alone: on a thread of their own beside the pages, not after them, where
+    // they left one core idle for a second and a half of a 10,000-page build.
+    let (files, rendered) = rayon::join(
+        || engine.emit_files(&mut kept, emit),
+        || engine.render(&targets, emit, progress),
+    );
+    diags.extend(rendered?);
+    let (files, d) = files?;
     diags.extend(d);
     let (mut pages, mut count) = (targets.len(), files);
     // A multilingual site's other languages, each under its own folder. (The preview

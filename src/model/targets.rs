@@ -58,6 +58,23 @@ pub enum Target {
     NotFound,
 }
 
+/// A target's rendering cost, roughly: how many statements its page can show (a subject's
+/// or a feature's page lists what every article says of it); 0 for the rest.
+pub struct RenderWeights<'m> {
+    model: &'m Model,
+    subject_pages: std::collections::HashMap<PageId, usize>,
+}
+
+impl RenderWeights<'_> {
+    pub fn of(&self, t: Target) -> usize {
+        match t {
+            Target::Page(p, _) => self.subject_pages.get(&p).copied().unwrap_or(0),
+            Target::Feature(f, _) => self.model.features[f].statements.len(),
+            _ => 0,
+        }
+    }
+}
+
 impl Target {
     /// Which page of its list the target is.
     pub fn page_no(self) -> PageNo {
@@ -255,6 +272,18 @@ impl Model {
     }
 
     /// The subject page a subject has, as the page list continues.
+    /// How costly each target is to render, roughly, for scheduling ([`RenderWeights`]).
+    pub fn render_weights(&self) -> RenderWeights<'_> {
+        RenderWeights {
+            model: self,
+            subject_pages: self
+                .subjects
+                .iter()
+                .map(|s| (s.page, s.statements.len()))
+                .collect(),
+        }
+    }
+
     fn subject_of_page(&self, p: PageId) -> Option<SubjectId> {
         if self.pages[p].kind != SourceKind::Subject {
             return None;
