@@ -174,6 +174,9 @@ pub struct CompareConfig {
     pub per_page: usize,
     /// Subject columns a static matrix shows; readers pick others in the comparison view.
     pub max_columns: usize,
+    /// Statements a row of a subject's or a feature's page lists; the rest are counted by
+    /// level, so the page stays the same size however many articles say the same thing.
+    pub max_statements: usize,
 }
 
 /// `[trust]`: how statements are dated and when they count as stale.
@@ -204,6 +207,7 @@ impl Default for CompareConfig {
             pairs: PairPolicy::Compared,
             per_page: 100,
             max_columns: 12,
+            max_statements: 10,
         }
     }
 }
@@ -343,6 +347,7 @@ impl Config {
                 "pairs",
                 "per_page",
                 "max_columns",
+                "max_statements",
             ]);
             let mut d =
                 Diagnostic::warning(format!("unknown key `{key}` in versus.toml is ignored"))
@@ -405,6 +410,7 @@ impl Config {
         // A page must hold at least one row, and a matrix one column.
         self.compare.per_page = self.compare.per_page.max(1);
         self.compare.max_columns = self.compare.max_columns.max(1);
+        self.compare.max_statements = self.compare.max_statements.max(1);
     }
 
     /// The path part of `base_url` without a trailing slash: `""` or `"/docs"`.

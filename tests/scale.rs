@@ -500,3 +500,78 @@ fn groups_that_differ_only_in_case_stay_apart() {
         ["", "api", "api-2"]
     );
 }
+
+/// A site where `n` articles each say something about alpha's Speed (the same comparison,
+/// said again and again), and the first five about beta's.
+fn many_sayers(n: usize, settings: &str) -> Site {
+    let site = Site::new(&[
+        ("versus.toml", settings),
+        ("content/subjects/alpha.md", ALPHA),
+        ("content/subjects/beta.md", BETA),
+    ]);
+    for i in 0..n {
+        let level = if i % 3 == 0 { "partial" } else { "yes" };
+        let beta = if i < 5 { ", beta = \"no\"" } else { "" };
+        site.write(
+            &format!("content/posts/p{i:03}.md"),
+            &format!(
+                "+++\ntitle = \"Post {i}\"\nsubjects = [\"alpha\", \"beta\"]\n[features]\n\
+                 \"Speed\" = {{ alpha = \"{level}\"{beta} }}\n+++\nText.\n"
+            ),
+        );
+    }
+    site.run(&["build", "--quiet"]).assert_ok();
+    site
+}
+
+#[test]
+fn a_row_lists_at_most_max_statements_and_counts_the_rest() {
+    let settings =
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[compare]\nmax_statements = 5\n";
+    let site = many_sayers(14, settings);
+    // alpha is said to be partial by posts 0, 3, 6, 9, 12 and yes by the other nine.
+    for (page, row) in [
+        ("site/subjects/alpha/index.html", "#f--speed"),
+        ("site/features/speed/index.html", "#s--alpha"),
+    ] {
+        let doc = site.html(page);
+        let listed = texts(&doc, &format!("{row} ul.statements > li"));
+        assert_eq!(listed.len(), 5, "{page}: {listed:?}");
+        let more = texts(&doc, &format!("{row} .statements-more"));
+        assert_eq!(more.len(), 1, "{page}");
+        assert!(more[0].contains("9 more statements"), "{page}: {more:?}");
+        // The rest, counted by level, with the level's word for screen readers.
+        let counts = texts(&doc, &format!("{row} .statements-more .level-counts li"));
+        let total: usize = counts
+            .iter()
+            .map(|c| {
+                let digits: String = c.chars().filter(char::is_ascii_digit).collect();
+                digits.parse::<usize>().unwrap()
+            })
+            .sum();
+        assert_eq!(total, 9, "{page}: {counts:?}");
+        assert!(counts.iter().any(|c| c.contains("Yes")), "{counts:?}");
+    }
+    // Beta's five statements fit: no summary.
+    let doc = site.html("site/subjects/beta/index.html");
+    assert_eq!(texts(&doc, "#f--speed ul.statements > li").len(), 5);
+    assert!(texts(&doc, "#f--speed .statements-more").is_empty());
+}
+
+#[test]
+fn subject_and_feature_pages_do_not_grow_with_the_articles_that_say_the_same() {
+    // (A subject page also lists its newest articles: a page's worth, 20 here.)
+    let settings =
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[compare]\nper_page = 20\n";
+    let (a, b) = (many_sayers(40, settings), many_sayers(80, settings));
+    for page in [
+        "site/subjects/alpha/index.html",
+        "site/features/speed/index.html",
+    ] {
+        let (x, y) = (a.read(page).len(), b.read(page).len());
+        assert!(
+            (y as f64) <= x as f64 * 1.10,
+            "{page} grew from {x} B to {y} B with twice the articles"
+        );
+    }
+}

@@ -102,7 +102,7 @@ pub fn feature_index(ctx: &mut Ctx, n: PageNo) {
     ctx.insert_json("summary_only", &json!(big));
 }
 
-/// One feature: every subject's verdict and every statement about it.
+/// One feature: every subject's verdict and the statements about it.
 pub fn feature(ctx: &mut Ctx, f: FeatureId, n: PageNo) {
     let m = ctx.m;
     let feat = &m.features[f];
@@ -118,14 +118,12 @@ pub fn feature(ctx: &mut Ctx, f: FeatureId, n: PageNo) {
     let rows: Vec<Part> = page_slice(&subjects, n, m.per_page())
         .iter()
         .map(|&s| {
+            let (statements, more) = super::pages::row_statements(ctx, s, f);
             ctx.with(
-                json!({ "subject": subject_ref(m, s) }),
+                json!({ "subject": subject_ref(m, s), "more": more }),
                 [
                     ("verdict", ctx.cell(m.verdict(s, f))),
-                    (
-                        "statements",
-                        ctx.list(m.statements_about(s, f).map(|st| ctx.cell(Some(st)))),
-                    ),
+                    ("statements", statements),
                 ],
             )
         })

@@ -18,7 +18,9 @@ use super::values::{
 use crate::content::SourceKind;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Env};
-use crate::model::{FeatureId, PageId, PageKind, PageNo, SubjectId, Target, page_slice};
+use crate::model::{
+    FeatureId, PageId, PageKind, PageNo, StatementId, SubjectId, Target, page_slice,
+};
 
 /// Articles listed on a home page made from `content/_index.md`.
 const HOME_LATEST: usize = 12;
@@ -286,12 +288,17 @@ fn subject_context(ctx: &Ctx, s: SubjectId, n: PageNo) -> Part {
 /// last), each with the level's word, icon and badge class so that a count never rests on
 /// colour alone.
 fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -> Value {
+    level_list(m, features.iter().filter_map(|&f| m.verdict(s, f)))
+}
+
+/// How many of `statements` are at each level, in legend order (text values last), each
+/// with the level's word, icon and badge class.
+fn level_list(m: &crate::model::Model, statements: impl Iterator<Item = StatementId>) -> Value {
     let mut counts = vec![0usize; m.levels.len() + 1];
-    for &f in features {
-        match m.verdict(s, f).map(|st| m.statements[st].level) {
-            Some(Some(l)) => counts[l.index()] += 1,
-            Some(None) => counts[m.levels.len()] += 1,
-            None => {}
+    for st in statements {
+        match m.statements[st].level {
+            Some(l) => counts[l.index()] += 1,
+            None => counts[m.levels.len()] += 1,
         }
     }
     let text = counts[m.levels.len()];
@@ -311,24 +318,42 @@ fn level_counts(m: &crate::model::Model, s: SubjectId, features: &[FeatureId]) -
     Value::Array(out)
 }
 
-/// One row per feature: the subject's verdict and every statement about it.
+/// One row per feature: the subject's verdict and the statements about it.
 pub fn statement_rows(ctx: &Ctx, s: SubjectId, features: &[FeatureId]) -> Vec<Part> {
     let m = ctx.m;
     features
         .iter()
         .map(|&f| {
+            let (statements, more) = row_statements(ctx, s, f);
             ctx.with(
-                json!({ "feature": feature_summary(m, f) }),
+                json!({ "feature": feature_summary(m, f), "more": more }),
                 [
                     ("verdict", ctx.cell(m.verdict(s, f))),
-                    (
-                        "statements",
-                        ctx.list(m.statements_about(s, f).map(|st| ctx.cell(Some(st)))),
-                    ),
+                    ("statements", statements),
                 ],
             )
         })
         .collect()
+}
+
+/// The statements a row about subject `s` on feature `f` lists — the first `[compare]
+/// max_statements` — and the rest counted by level (`{count, levels}`, or null): a row stays
+/// the same size however many articles say the same thing. Every statement is still on its
+/// article's page and in the export.
+pub fn row_statements(ctx: &Ctx, s: SubjectId, f: FeatureId) -> (Part, Value) {
+    let m = ctx.m;
+    let max = m.config.compare.max_statements;
+    let shown = ctx.list(
+        m.statements_about(s, f)
+            .take(max)
+            .map(|st| ctx.cell(Some(st))),
+    );
+    let rest: Vec<StatementId> = m.statements_about(s, f).skip(max).collect();
+    let more = match rest.len() {
+        0 => Value::Null,
+        count => json!({ "count": count, "levels": level_list(m, rest.into_iter()) }),
+    };
+    (shown, more)
 }
 
 /// `latest` (newest articles first: at most `limit`, else page `n` of them) and

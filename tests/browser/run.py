@@ -528,7 +528,11 @@ def wide_pages(d, base, site):
     g = index["groups"][0][1]
     d.get(base + "/subjects/%s/" % ids[0])
     pair = d.js("var a=document.querySelector('a[href*=\"-vs-\"]');return a?new URL(a.href).pathname:null")
+    d.get(base + "/notes/n00/")
+    feature = d.js("var a=document.querySelector('a[href^=\"/features/\"][href$=\"/\"]:not([href=\"/features/\"])');"
+                   "return a?new URL(a.href).pathname:null")
     pages = {"wide-matrix-view": ("/compare/?s=" + ",".join(ids), VIEW_READY, "table.group-summary"),
+             "wide-feature-more": (feature, None, "#s--s00 .statements-more .level-counts"),
              "wide-group": ("/compare/groups/%s/" % g, None, ".pagination a[rel=next]"),
              "wide-group-page-2": ("/compare/groups/%s/page/2/" % g, None, ".pagination a[rel=prev]"),
              "wide-pair": (pair, None, "#groups + .table-wrap .group-summary"),

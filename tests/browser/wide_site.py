@@ -3,7 +3,8 @@
 12 groups, 160 articles, `[compare] per_page = 50`, so that every big layout appears — the
 matrix as a summary of groups, paginated group pages, pair pages in summary mode with
 pair-group pages, subject pages in summary mode with subject-group pages — and the reader's
-comparison view gets a subject picker with a filter (more than 12 subjects).
+comparison view gets a subject picker with a filter (more than 12 subjects) — and one
+feature said of two subjects by a dozen notes, so that its rows count what they do not list.
 
 Shaped like `../shared/bench/gen_wide.py --preset features` but small enough to build in
 seconds and kept here so that CI, which has only this repository, can run it. Standard
@@ -91,6 +92,14 @@ def main(out):
               "This page compares %d subjects on %d features.\n"
               % (groups[feats[0] % GROUPS], ai + 1, 1 + ai % 12, 1 + ai % 28,
                  ", ".join('"s%02d"' % si for si in subs), "\n".join(rows), len(subs), len(feats)))
+    # Twelve short notes say again what the articles say of one feature for two subjects, so
+    # that its rows list `max_statements` (10) statements and count the rest.
+    fi = order[1]
+    for ni in range(12):
+        write(os.path.join(out, "content/notes/n%02d.md" % ni),
+              '+++\ntitle = "Note %d on %s"\ndate = 2026-11-%02d\nsubjects = ["s00", "s01"]\n\n[features]\n'
+              '"%s" = { s00 = %s, s01 = %s }\n+++\n\nThe same again.\n'
+              % (ni + 1, features[fi], 1 + ni, features[fi], cell(0, fi), cell(1, fi)))
 
 
 if __name__ == "__main__":
