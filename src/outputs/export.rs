@@ -12,6 +12,7 @@
 //!
 //! Not here: the compact per-group files behind the reader's comparison view (`compare`).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{
@@ -82,10 +83,9 @@ pub fn files(m: &Model, out: super::Sink) {
             .collect(),
         statements: statements((0..m.statements.len()).collect()),
     };
-    out(path(JSON_PATH), to_json(&all));
-    drop(all);
-    out(path(CSV_PATH), matrix_csv(m));
-    for s in 0..m.subjects.len() {
+    // The whole comparison is serialised while the subjects' files are made beside it, a
+    // few at a time, each handed on before the next few are made.
+    let subject_file = |s: SubjectId| {
         let mut features: Vec<FeatureId> = m.subjects[s]
             .statements
             .iter()
@@ -99,8 +99,23 @@ pub fn files(m: &Model, out: super::Sink) {
             features: features.into_iter().map(|f| feature_record(m, f)).collect(),
             statements: statements(m.subjects[s].statements.clone()),
         };
-        out(path(&subject_path(m, s)), to_json(&one));
-    }
+        (path(&subject_path(m, s)), to_json(&one))
+    };
+    let subjects: Vec<SubjectId> = (0..m.subjects.len()).collect();
+    let few = rayon::current_num_threads().max(1);
+    let whole = std::thread::scope(|scope| {
+        let whole = scope.spawn(|| to_json(&all));
+        for chunk in subjects.chunks(few) {
+            let made: Vec<_> = chunk.par_iter().map(|&s| subject_file(s)).collect();
+            for (p, bytes) in made {
+                out(p, bytes);
+            }
+        }
+        whole.join().unwrap_or_default()
+    });
+    drop(all);
+    out(path(JSON_PATH), whole);
+    out(path(CSV_PATH), matrix_csv(m));
 }
 
 /// An output path from a site path.

@@ -33,6 +33,9 @@ pub mod sitemap;
 pub mod statics;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Model, PageId};
@@ -101,17 +104,18 @@ pub struct Generator {
     pub name: &'static str,
     pub deps: Deps,
     /// Every file it makes, each handed to the sink.
-    pub make: fn(&Model, &mut Kept, Sink) -> Vec<Diagnostic>,
+    pub make: fn(&Model, &Kept, Sink) -> Vec<Diagnostic>,
     /// After [`Change::Text`]: the files that can differ (e.g. only feeds listing the
     /// pages). Generators without `text` in their deps are not asked.
-    pub remake_for_text: fn(&Model, &[PageId], &mut Kept) -> Made,
+    pub remake_for_text: fn(&Model, &[PageId], &Kept) -> Made,
 }
 
 /// What generators keep between runs so that a small change costs little: the search
 /// index's text of every page (the preview server re-makes only those of edited pages).
+/// Behind a lock so that generators can run side by side, each taking what it keeps.
 #[derive(Default)]
 pub struct Kept {
-    pub search: search::Kept,
+    pub search: Mutex<search::Kept>,
 }
 
 /// Every generator of non-page files.
@@ -122,8 +126,8 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, kept, out| each(search::files(m, &mut kept.search), out),
-        remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut kept.search),
+        make: |m, kept, out| each(search::files(m, &mut lock(&kept.search)), out),
+        remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut lock(&kept.search)),
     },
     Generator {
         name: "comparison view data",
@@ -188,35 +192,66 @@ fn each(made: Made, out: Sink) -> Vec<Diagnostic> {
 }
 
 /// The generated files `change` can affect (all of them for [`Change::All`]), as
-/// [`Origin::Generated`] files, with problems found (e.g. in `aliases`).
+/// [`Origin::Generated`] files, with problems found (e.g. in `aliases`). The generators run
+/// side by side (the preview server waits for the slowest), their files in
+/// [`GENERATORS`] order.
 pub fn generate(model: &Model, change: Change, kept: &mut Kept) -> (Vec<File>, Vec<Diagnostic>) {
+    let kept = &*kept;
+    let made: Vec<(Vec<File>, Vec<Diagnostic>)> = GENERATORS
+        .par_iter()
+        .map(|g| {
+            let mut files = Vec::new();
+            let diags = run(g, model, change, kept, &mut |path, bytes| {
+                files.push(File::new(&path, bytes, Origin::Generated));
+            });
+            (files, diags)
+        })
+        .collect();
     let mut files = Vec::new();
-    let diags = generate_each(model, change, kept, &mut |path, bytes| {
-        files.push(File::new(&path, bytes, Origin::Generated));
-    });
+    let mut diags = minify_warning(model, change);
+    for (f, d) in made {
+        files.extend(f);
+        diags.extend(d);
+    }
     (files, diags)
 }
 
-/// [`generate`], handing each file to `out` as soon as it is made.
+/// [`generate`], one generator after another, handing each file to `out` as soon as it is
+/// made: a build writes a big site's exports one file at a time instead of holding them.
 pub fn generate_each(model: &Model, change: Change, kept: &mut Kept, out: Sink) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for g in GENERATORS {
-        match change {
-            Change::All => diags.extend((g.make)(model, kept, out)),
-            Change::Text(pages) if g.deps.text => {
-                each((g.remake_for_text)(model, pages, kept), out);
-            }
-            Change::Text(_) => {}
-        }
+        diags.extend(run(g, model, change, kept, out));
     }
+    diags.extend(minify_warning(model, change));
+    diags
+}
+
+/// One generator's files for `change`.
+fn run(g: &Generator, model: &Model, change: Change, kept: &Kept, out: Sink) -> Vec<Diagnostic> {
+    match change {
+        Change::All => (g.make)(model, kept, out),
+        Change::Text(pages) if g.deps.text => each((g.remake_for_text)(model, pages, kept), out),
+        Change::Text(_) => Vec::new(),
+    }
+}
+
+fn minify_warning(model: &Model, change: Change) -> Vec<Diagnostic> {
     if matches!(change, Change::All) && model.config.build.minify && !cfg!(feature = "minify") {
-        diags.push(
+        vec![
             Diagnostic::warning("`minify = true`, but this versus was built without minifying")
                 .in_file(crate::config::CONFIG_FILE)
                 .with_help("install versus with its default features to minify HTML, CSS and JS"),
-        );
+        ]
+    } else {
+        Vec::new()
     }
-    diags
+}
+
+/// The lock's contents even if a generator panicked while holding it (a panic stops the
+/// build anyway).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The winner at every path among `files` and the rendered pages at `page_paths`: the

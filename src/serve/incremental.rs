@@ -320,64 +320,33 @@ impl Builder {
         let shared = shared_digest(&site);
         let everything = shared != state.shared || site.assets != state.site.assets;
         let targets = site.targets();
-        // A digest whose reads of the model all stayed the same is the same: only the others
-        // are computed again (all of them when the models cannot be compared item by item).
-        let changes = site.model.changes(&state.site.model);
         let paths: Vec<String> = targets
             .iter()
             .map(|&t| output_path(&site.model.target_path(t)))
             .collect();
-        let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
-            .iter()
-            .zip(&paths)
-            .filter(|(_, path)| match (&changes, state.digests.get(*path)) {
-                (Some(c), Some((_, reads))) => c.touch(reads),
-                _ => true,
-            })
-            .map(|(&t, path)| (t, path))
-            .unzip();
-        let fresh: HashMap<&String, (u64, Reads)> = stale_paths
-            .into_iter()
-            .zip(engine.digests(&stale))
-            .collect();
-        let mut to_render = Vec::new();
-        let mut digests = HashMap::with_capacity(targets.len());
-        for (&t, path) in targets.iter().zip(&paths) {
-            let old = state.digests.get(path);
-            let digest = match fresh.get(path) {
-                Some(d) => d.clone(),
-                None => old.cloned().expect("a kept digest"),
-            };
-            if everything || old.map(|o| o.0) != Some(digest.0) {
-                to_render.push(t);
-            }
-            digests.insert(path.clone(), digest);
-        }
-        laps.lap("digests");
-        if laps.on {
-            eprintln!(
-                "model route: {} items changed, {} digests computed, rendering {} of {} targets \
-                 (everything: {everything})",
-                changes
-                    .as_ref()
-                    .map_or("all".to_string(), |c| c.count().to_string()),
-                stale.len(),
-                to_render.len(),
-                targets.len()
-            );
-        }
-        // The generated files are made while the pages render: both cores stay busy when
-        // only a few (big) pages change.
+        // The generated files need only the model: they are made while the digests are
+        // computed and the pages whose digest changed render, so both cores stay busy.
         let mut kept = Kept::default();
         let mut render_diags = Vec::new();
-        let (rendered, (generated, d)) = rayon::join(
-            || render(&engine, &to_render, &mut render_diags),
+        let ((generated, d), pages) = rayon::join(
             || outputs::generate(&site.model, Change::All, &mut kept),
+            || {
+                let (to_render, digests) = changed_targets(
+                    &site,
+                    &engine,
+                    state,
+                    (&targets, &paths),
+                    everything,
+                    laps.on,
+                );
+                render(&engine, &to_render, &mut render_diags)
+                    .map(|rendered| (rendered, to_render.len(), digests))
+            },
         );
-        let rendered = rendered?;
+        let (rendered, rendered_count, digests) = pages?;
         diags.extend(render_diags);
         diags.extend(d);
-        laps.lap("render and generated files");
+        laps.lap("digests, render and generated files");
         let diagnostics = pipeline::finish_diagnostics(diags, strict);
         if diagnostics::count(&diagnostics).0 > 0 {
             return Ok(Rebuild {
@@ -409,7 +378,7 @@ impl Builder {
             diagnostics,
             edited_page: None,
             route: Route::Model,
-            rendered: to_render.len(),
+            rendered: rendered_count,
         })
     }
 
@@ -506,6 +475,62 @@ impl Builder {
             rendered: pages.len(),
         })
     }
+}
+
+/// The targets to render again after a model change (those whose digest changed, all of
+/// them when `everything` did) and every target's digest, by output path. A digest whose
+/// reads of the model all stayed the same is the same: only the others are computed again
+/// (all of them when the models cannot be compared item by item).
+fn changed_targets(
+    site: &Site,
+    engine: &Engine,
+    state: &State,
+    (targets, paths): (&[Target], &[String]),
+    everything: bool,
+    verbose: bool,
+) -> (Vec<Target>, HashMap<String, (u64, Reads)>) {
+    let started = std::time::Instant::now();
+    let changes = site.model.changes(&state.site.model);
+    let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
+        .iter()
+        .zip(paths)
+        .filter(|(_, path)| match (&changes, state.digests.get(*path)) {
+            (Some(c), Some((_, reads))) => c.touch(reads),
+            _ => true,
+        })
+        .map(|(&t, path)| (t, path))
+        .unzip();
+    let fresh: HashMap<&String, (u64, Reads)> = stale_paths
+        .into_iter()
+        .zip(engine.digests(&stale))
+        .collect();
+    let mut to_render = Vec::new();
+    let mut digests = HashMap::with_capacity(targets.len());
+    for (&t, path) in targets.iter().zip(paths) {
+        let old = state.digests.get(path);
+        let digest = match fresh.get(path) {
+            Some(d) => d.clone(),
+            None => old.cloned().expect("a kept digest"),
+        };
+        if everything || old.map(|o| o.0) != Some(digest.0) {
+            to_render.push(t);
+        }
+        digests.insert(path.clone(), digest);
+    }
+    if verbose {
+        eprintln!(
+            "model route: {} items changed, {} digests computed in {:.1} ms, rendering {} of {} \
+             targets (everything: {everything})",
+            changes
+                .as_ref()
+                .map_or("all".to_string(), |c| c.count().to_string()),
+            stale.len(),
+            started.elapsed().as_secs_f64() * 1000.0,
+            to_render.len(),
+            targets.len()
+        );
+    }
+    (to_render, digests)
 }
 
 /// Puts back the texts [`Model::replace_body`] swapped out.
