@@ -267,7 +267,8 @@ impl Reused {
 }
 
 /// Whether the file at `path` holds exactly `bytes`: then it is left as it is, date and all
-/// (reading it back costs less than writing it).
+/// (reading it back costs less than writing it). Read a piece at a time into a buffer on the
+/// stack, so a site's worth of comparisons allocates nothing.
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
     let Ok(mut file) = std::fs::File::open(path) else {
@@ -276,8 +277,17 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
         return false;
     }
-    let mut old = Vec::with_capacity(bytes.len());
-    file.read_to_end(&mut old).is_ok() && old == bytes
+    let mut buf = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// Makes room for a file at `dir/rel` in a recycled output: deletes a folder at that path, or
