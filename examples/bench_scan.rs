@@ -33,7 +33,11 @@ fn main() {
     files.truncate(max);
     let pages: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
     let bytes: usize = pages.iter().map(Vec::len).sum();
-    println!("{} pages, {:.1} MB, 1 thread", pages.len(), bytes as f64 / 1e6);
+    println!(
+        "{} pages, {:.1} MB, 1 thread",
+        pages.len(),
+        bytes as f64 / 1e6
+    );
 
     let t = Instant::now();
     let mut links = 0;
@@ -51,7 +55,11 @@ fn main() {
 
 fn report(what: &str, bytes: usize, t: Instant) {
     let s = t.elapsed().as_secs_f64();
-    println!("{what:<36} {:>7.0} ms {:>6.0} MB/s", s * 1000.0, bytes as f64 / 1e6 / s);
+    println!(
+        "{what:<36} {:>7.0} ms {:>6.0} MB/s",
+        s * 1000.0,
+        bytes as f64 / 1e6 / s
+    );
 }
 
 /// Tracks only what the tokenizer needs to find where `<script>` and `<style>` end.

@@ -5,8 +5,8 @@
 //! Not here: resolving the links (the parent module).
 
 use foldhash::HashSet;
-use indexmap::IndexSet;
 use html5gum::{Emitter, Error, State};
+use indexmap::IndexSet;
 
 /// What the checker keeps of one HTML file: the targets it offers and the links it makes,
 /// held for every page until the check ends (millions of short strings on a big site, so
@@ -33,7 +33,8 @@ impl StrList {
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
         // A page over 4 GB is not read by any browser either.
-        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
     }
 
     pub fn len(&self) -> usize {
