@@ -135,14 +135,14 @@ impl Site {
         }
         let t = Instant::now();
         let drafts = opts.drafts;
-        // The model takes the sources; the highlighting pass reads copies of the bodies
-        // (a few percent of the memory the build needs anyway).
-        let bodies: Vec<String> = if streaming || code == CodeCache::Memory {
+        // The model takes the sources; the highlighting pass shares their text (each file's
+        // is behind an `Arc`) and reads the bodies from where they start.
+        let bodies: Vec<(Arc<str>, usize)> = if streaming || code == CodeCache::Memory {
             content
                 .sources
                 .iter()
                 .filter(|s| drafts || !s.front.draft)
-                .map(|s| s.body().to_string())
+                .map(|s| (Arc::clone(&s.text), s.body_start))
                 .collect()
         } else {
             Vec::new()
@@ -295,9 +295,9 @@ fn link_languages(mut main: Model, mut others: Vec<Model>) -> (Model, Vec<Model>
 
 /// Highlights every fenced code block of `bodies` into the highlighter's cache, on all cores.
 /// Rendering meets the same blocks (same fence, same code) and finds them done.
-fn highlight_code(bodies: &[String], highlighter: &Highlighter) {
-    bodies.par_iter().for_each(|body| {
-        for (info, code) in crate::markdown::code_blocks(body) {
+fn highlight_code(bodies: &[(Arc<str>, usize)], highlighter: &Highlighter) {
+    bodies.par_iter().for_each(|(text, start)| {
+        for (info, code) in crate::markdown::code_blocks(&text[*start..]) {
             let fence = crate::highlight::parse_fence_info(&info);
             highlighter.render_block(&fence, &code);
         }
