@@ -327,6 +327,21 @@ mod tests {
     }
 
     #[test]
+    fn reads_attributes_as_a_browser_does() {
+        // Names in any case, character references decoded, unquoted values, the first of
+        // two attributes of a name, end tags' attributes ignored, a comment skipped.
+        let s = scan(
+            br#"<A HREF="/a/?x=1&amp;y=2" href="/second/"><IMG SRC=/i.png ID=Top>
+            <!-- <a href="/commented/"> --></a id="on-end-tag"><p id=caf&eacute;></p>"#,
+        );
+        assert_eq!(
+            s.links.iter().collect::<Vec<_>>(),
+            ["/a/?x=1&y=2", "/i.png"]
+        );
+        assert_eq!(s.ids.iter().collect::<Vec<_>>(), ["Top", "café"]);
+    }
+
+    #[test]
     fn finds_ids_on_two_elements_once_each() {
         let s =
             scan(br#"<p id="a"></p><p id="b"></p><p id="a"></p><a name="b"></a><i id="a"></i>"#);
