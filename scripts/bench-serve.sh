@@ -9,7 +9,7 @@
 # and prints the median and worst save→event time, plus the rebuild time the server reports.
 # The edited file is restored afterwards. Uses the release binary ($VERSUS to override).
 #
-# EDIT picks the kind of save (default `body`):
+# EDIT picks the kind of save (default `all`: the three below in turn, each on a fresh server):
 #   body      append a line to the article's body (the server's page-text route)
 #   front     change the article's title in its front matter (the model route)
 #   template  override templates/404.html with a changed copy (the full route)
@@ -31,12 +31,21 @@ if [[ ${#sites[@]} -eq 0 ]]; then
   fi
   sites=(. "$corpus")
 fi
-EDIT=${EDIT:-body}
+EDIT=${EDIT:-all}
+if [[ $EDIT == all ]]; then kinds=(body front template); else kinds=("$EDIT"); fi
 for site in "${sites[@]}"; do
-  python3 - "$VERSUS" "$site" "$RUNS" "$EDIT" "${SERVE_LOG:-/dev/null}" <<'PY'
+for kind in "${kinds[@]}"; do
+  python3 - "$VERSUS" "$site" "$RUNS" "$kind" "${SERVE_LOG:-/dev/null}" <<'PY'
 import json, os, re, shutil, socket, statistics, subprocess, sys, time, glob
 
 versus, site, runs, kind, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+template_dir = os.path.join(site, "templates")
+made_template_dir = False
+if kind == "template":
+    # Made before the server starts: a new folder would trigger a rebuild of its own, whose
+    # event the first save would be timed by.
+    made_template_dir = not os.path.isdir(template_dir)
+    os.makedirs(template_dir, exist_ok=True)
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
 proc = subprocess.Popen([versus, "serve", "--root", site, "--port", str(port)],
                         stdout=subprocess.PIPE, stderr=open(log, "a"), text=True)
@@ -49,11 +58,7 @@ for line in proc.stdout:
 articles = sorted(glob.glob(os.path.join(site, "content", "**", "*.md"), recursive=True))
 articles = [a for a in articles if not os.path.basename(a).startswith("_") and "/subjects/" not in a]
 target = articles[len(articles) // 2]
-template_dir = os.path.join(site, "templates")
-made_template_dir = False
 if kind == "template":
-    made_template_dir = not os.path.isdir(template_dir)
-    os.makedirs(template_dir, exist_ok=True)
     target = os.path.join(template_dir, "404.html")
     theme = os.path.join(os.getcwd(), "themes", "default", "templates", "404.html")
     had_template = os.path.exists(target)
@@ -118,4 +123,5 @@ print(f"  {kind} edit of {os.path.relpath(target, site)}, {runs} saves: save→e
       f"(server: median {statistics.median(server_ms):.0f} ms from the debounced event "
       f"to the published rebuild; the debounce adds ~20-25 ms)")
 PY
+done
 done
