@@ -143,6 +143,9 @@ struct State {
     shared: u64,
     /// Output path of every target → its digest, and what computing it read of the model.
     digests: HashMap<String, (u64, Reads)>,
+    /// Set by the full route, which leaves computing `digests` to [`Builder::settle`]: only
+    /// the next rebuild needs them, not the reload the full route's pages are for.
+    digests_pending: bool,
     /// What the generators of non-page files keep between runs.
     kept: Kept,
 }
@@ -171,8 +174,23 @@ impl Builder {
         self.state = None;
     }
 
+    /// Finishes what a rebuild left for later (every target's digest after the full route);
+    /// the server calls it once the rebuild is published, and every rebuild calls it first.
+    pub fn settle(&mut self) {
+        if let Some(state) = self.state.as_mut()
+            && state.digests_pending
+        {
+            let mut laps = Laps::start();
+            let (engine, _) = Engine::new(&state.site);
+            state.digests = all_digests(&engine);
+            state.digests_pending = false;
+            laps.lap("digests (settled after publishing)");
+        }
+    }
+
     /// Rebuilds after `paths` (relative to the site root) changed; `&[]` builds everything.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
+        self.settle();
         let mut all = std::mem::take(&mut self.pending);
         for p in paths {
             if !all.contains(p) {
@@ -243,6 +261,7 @@ impl Builder {
     /// The whole pipeline, keeping what the next rebuilds start from.
     fn full(&mut self) -> Result<Rebuild> {
         self.state = None;
+        let mut laps = Laps::start();
         let opts = &self.opts;
         let (content, content_diags) = content::load(&opts.root)?;
         let kept_content = content.clone();
@@ -256,10 +275,12 @@ impl Builder {
             site.highlight_options.clone(),
             Arc::clone(&site.highlighter),
         ));
+        laps.lap("load");
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, opts.strict, Route::Full));
         }
         let (rendered, files) = into_entries(|emit| pipeline::render_all(&site, emit, &|_, _| {}))?;
+        laps.lap("render");
         diags.extend(rendered.diagnostics);
         let diagnostics = pipeline::finish_diagnostics(diags, opts.strict);
         if diagnostics::count(&diagnostics).0 > 0 {
@@ -273,16 +294,14 @@ impl Builder {
             assets: site.assets.clone(),
             pages: rendered.pages,
         });
-        let (digests, shared) = {
-            let (engine, _) = Engine::new(&site);
-            (all_digests(&engine), shared_digest(&site))
-        };
+        let shared = shared_digest(&site);
         self.state = Some(State {
             content: kept_content,
             site,
             snapshot: snapshot.clone(),
             shared,
-            digests,
+            digests: HashMap::new(),
+            digests_pending: true,
             kept: rendered.kept,
         });
         if let Some(state) = &mut self.state {

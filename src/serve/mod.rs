@@ -263,6 +263,7 @@ fn rebuild_loop(
     rx: &mpsc::Receiver<Vec<PathBuf>>,
     navigate: bool,
 ) {
+    settle(&mut builder);
     while let Ok(mut paths) = rx.recv() {
         // Coalesce whatever else arrived meanwhile: one rebuild for a burst of saves.
         while let Ok(more) = rx.try_recv() {
@@ -335,14 +336,19 @@ fn rebuild_loop(
                     None => old.retired.clone(),
                 };
                 let pages = new.pages;
-                let version = old.version + 1;
-                shared.publish(Published {
-                    snapshot: Some(new),
-                    version,
-                    errors: Vec::new(),
-                    history: Arc::new(old.history.with(version, &change)),
-                    retired,
-                });
+                // A save that changed nothing (or the second batch the watcher reported one
+                // save in) publishes nothing: no new version for pages and tabs to carry.
+                let unchanged = outcome.route == incremental::Route::Unchanged;
+                let version = old.version + u64::from(!unchanged);
+                if !unchanged {
+                    shared.publish(Published {
+                        snapshot: Some(new),
+                        version,
+                        errors: Vec::new(),
+                        history: Arc::new(old.history.with(version, &change)),
+                        retired,
+                    });
+                }
                 let ms = saved_at.elapsed().as_millis();
                 if std::env::var_os("VERSUS_SERVE_TIMINGS").is_some() {
                     eprintln!(
@@ -357,6 +363,10 @@ fn rebuild_loop(
                     outcome.route.describe(),
                     describe(&change, &paths)
                 );
+                if unchanged {
+                    settle(&mut builder);
+                    continue;
+                }
                 let target = outcome.edited_page.filter(|_| navigate);
                 shared.hub.send(&json!({
                     "type": "change",
@@ -369,6 +379,15 @@ fn rebuild_loop(
                 }));
             }
         }
+        settle(&mut builder);
+    }
+}
+
+/// What a rebuild left for after its pages were published (see
+/// [`incremental::Builder::settle`]); a bug there is handled like one in a rebuild.
+fn settle(builder: &mut incremental::Builder) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.settle())).is_err() {
+        builder.reset();
     }
 }
 
