@@ -46,7 +46,9 @@ pub use freshness::{AsOf, DateSource, today};
 pub use levels::{COLOURS, Level, LevelDef, LevelSet};
 pub use links::{OldBody, Resolved};
 pub use pages::page_path;
-pub use targets::{PageKind, PageNo, SUBJECT_INDEX_PATH, Target, page_count, page_slice};
+pub use targets::{
+    PageKind, PageNo, SUBJECT_INDEX_PATH, Target, features_in_group, page_count, page_slice,
+};
 pub use tracked::Tracked;
 pub use verdicts::{Agreement, PairSummary};
 

@@ -58,6 +58,14 @@ pub enum Target {
     NotFound,
 }
 
+/// The features of group `g` in a subject's or a pair's `by_group` (none if it has none there).
+pub fn features_in_group(by_group: &[(GroupId, Vec<FeatureId>)], g: GroupId) -> &[FeatureId] {
+    by_group
+        .iter()
+        .find(|(x, _)| *x == g)
+        .map_or(&[], |(_, fs)| fs.as_slice())
+}
+
 /// A target's rendering cost, roughly: how many statements its page can show (a subject's
 /// or a feature's page lists what every article says of it); 0 for the rest.
 pub struct RenderWeights<'m> {
@@ -315,16 +323,8 @@ impl Model {
             Target::Pair(p, _) if self.pair_is_big(p) => self.pairs[p].by_group.len(),
             Target::Pair(_, _) => 0,
             Target::PairIndex(_) => self.pairs.len(),
-            Target::PairGroup(p, g, _) => self.pairs[p]
-                .by_group
-                .iter()
-                .find(|(x, _)| *x == g)
-                .map_or(0, |(_, f)| f.len()),
-            Target::SubjectGroup(s, g, _) => self.subjects[s]
-                .by_group
-                .iter()
-                .find(|(x, _)| *x == g)
-                .map_or(0, |(_, f)| f.len()),
+            Target::PairGroup(p, g, _) => features_in_group(&self.pairs[p].by_group, g).len(),
+            Target::SubjectGroup(s, g, _) => features_in_group(&self.subjects[s].by_group, g).len(),
             Target::TagIndex(_) => self.tags.len(),
             Target::Tag(t, _) => self.tags[t].pages.len(),
             Target::NotFound => 0,

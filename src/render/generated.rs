@@ -338,12 +338,7 @@ pub fn subject_group(ctx: &mut Ctx, s: SubjectId, g: GroupId, n: PageNo) {
     let m = ctx.m;
     let subject = &m.subjects[s];
     let title = in_group(m, m.subject_title(s), g);
-    let features: Vec<FeatureId> = subject
-        .by_group
-        .iter()
-        .find(|(x, _)| *x == g)
-        .map(|(_, fs)| fs.clone())
-        .unwrap_or_default();
+    let features = crate::model::features_in_group(&subject.by_group, g);
     let desc = m.strings.plural(
         "description_subject_group",
         features.len() as i64,
@@ -363,7 +358,7 @@ pub fn subject_group(ctx: &mut Ctx, s: SubjectId, g: GroupId, n: PageNo) {
             (m.subject_title(s), subject_path),
         ],
     );
-    let rows = super::pages::statement_rows(ctx, s, page_slice(&features, n, m.per_page()));
+    let rows = super::pages::statement_rows(ctx, s, page_slice(features, n, m.per_page()));
     let value = ctx.with(
         json!({
             "subject": subject_ref(m, s),

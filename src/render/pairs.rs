@@ -157,12 +157,7 @@ pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
     let m = ctx.m;
     let pair = &m.pairs[p];
     let title = in_group(m, &m.pair_title(p), g);
-    let features: Vec<FeatureId> = pair
-        .by_group
-        .iter()
-        .find(|(x, _)| *x == g)
-        .map(|(_, fs)| fs.clone())
-        .unwrap_or_default();
+    let features = crate::model::features_in_group(&pair.by_group, g);
     let desc = m.strings.plural(
         "description_pair_group",
         features.len() as i64,
@@ -197,7 +192,7 @@ pub fn pair_group(ctx: &mut Ctx, p: PairId, g: GroupId, n: PageNo) {
             "a": subject_ref(m, pair.a),
             "b": subject_ref(m, pair.b),
             "group": group_ref(m, g),
-            "summary": pair_summary(m, p, &features),
+            "summary": pair_summary(m, p, features),
             "url": m.url(&m.target_path(Target::Pair(p, 0))),
             "levels_used": levels_used(m, features.iter().flat_map(|&f| [m.verdict(pair.a, f), m.verdict(pair.b, f)]).flatten()),
         }),
