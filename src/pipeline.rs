@@ -74,10 +74,10 @@ pub struct Rendered {
 }
 
 /// Renders every page and makes every other file of `site`, handing each to `emit` as soon
-/// as it is ready. With template syntax errors nothing is rendered.
-pub fn render_all(site: &Site, emit: Emit, progress: Progress) -> Result<Rendered> {
+/// as it is ready, the generators keeping what `kept` asks for ([`Kept::for_preview`]).
+/// With template syntax errors nothing is rendered.
+pub fn render_all(site: &Site, mut kept: Kept, emit: Emit, progress: Progress) -> Result<Rendered> {
     let (engine, mut diags) = Engine::new(site);
-    let mut kept = Kept::default();
     if diags.iter().any(Diagnostic::is_error) {
         return Ok(Rendered {
             pages: 0,
@@ -179,7 +179,7 @@ pub fn build(opts: &BuildOptions, write: bool, progress: Progress) -> Result<Bui
             }
         };
         let t = Instant::now();
-        let rendered = render_all(&site, &emit, progress)?;
+        let rendered = render_all(&site, Kept::default(), &emit, progress)?;
         diags.extend(rendered.diagnostics);
         stages.push(("render + write", t.elapsed()));
         let t = Instant::now();

@@ -71,7 +71,7 @@ pub fn parse_source(
         body_start,
         body_line,
         format,
-        front,
+        front: front.into(),
         outline: None,
     }
 }
@@ -495,8 +495,8 @@ mod tests {
                 "+++\ndate = {value}\nupdated = \"{value}\"\n+++\n"
             ));
             assert!(d.is_empty(), "{value}: {d:?}");
-            assert_eq!(s.front.date.unwrap().rfc3339, want, "{value}");
-            assert_eq!(s.front.updated.unwrap().rfc3339, want, "{value}");
+            assert_eq!(s.front.date.as_ref().unwrap().rfc3339, want, "{value}");
+            assert_eq!(s.front.updated.as_ref().unwrap().rfc3339, want, "{value}");
         }
         let (_, d) = parse("+++\ndate = 10:00:00\n+++\n");
         assert_eq!((d.len(), d[0].line, d[0].column), (1, 2, 1), "{d:?}");

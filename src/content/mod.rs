@@ -90,7 +90,7 @@ pub struct Source {
     /// 1-based line of the first body line.
     pub body_line: usize,
     pub format: Format,
-    pub front: FrontMatter,
+    pub front: std::sync::Arc<FrontMatter>,
     /// The body's outline when already scanned (the preview server keeps it so that a model
     /// rebuild does not scan unchanged files again); [`crate::model::Model::build`] scans the
     /// body itself when this is `None`.

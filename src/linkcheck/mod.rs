@@ -58,7 +58,8 @@ pub fn run(
             Ok(())
         };
         let t = Instant::now();
-        let rendered = pipeline::render_all(&site, &emit, progress)?;
+        let rendered =
+            pipeline::render_all(&site, crate::outputs::Kept::default(), &emit, progress)?;
         stages.push(("render + read links", t.elapsed()));
         pages = rendered.pages;
         files = rendered.files;

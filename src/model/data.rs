@@ -59,7 +59,7 @@ pub(super) fn subject_sources(
                 body_start: 0,
                 body_line: 1,
                 format: Format::None,
-                front: record.front.clone(),
+                front: record.front.clone().into(),
                 outline: None,
             });
         }
@@ -166,8 +166,13 @@ impl Model {
     }
 }
 
-/// [`Model::said_in`] for callers that hold the statements mutably.
-pub(super) fn said_in<'a>(pages: &'a [Page], data: &'a [Data], said: Said) -> (&'a Path, &'a str) {
+/// [`Model::said_in`] for callers that hold the statements mutably. The page is read by
+/// index, so that what reads one statement's place depends on that one page
+/// ([`super::tracked`]).
+pub(super) fn said_in<'a, P>(pages: &'a P, data: &'a [Data], said: Said) -> (&'a Path, &'a str)
+where
+    P: std::ops::Index<usize, Output = Page> + ?Sized,
+{
     match said {
         Said::Page(p) => {
             let s = &pages[p].source;

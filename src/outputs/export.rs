@@ -15,6 +15,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::model::tracked::{self, Changes, Reads};
 use crate::model::{
     DateSource, FeatureId, LevelSet, Model, Said, Statement, StatementId, SubjectId, Target,
 };
@@ -38,16 +39,39 @@ pub fn subject_path(m: &Model, s: SubjectId) -> String {
     format!("/export/subjects/{seg}.json")
 }
 
+/// What the preview server keeps between runs: every statement's record as the last run
+/// serialised it, with what serialising it read of the model, so that after an edit only the
+/// records whose reads the edit touched are serialised again.
+#[derive(Default)]
+pub struct Kept {
+    records: Vec<u8>,
+    /// End of each statement's record in `records`.
+    ends: Vec<usize>,
+    reads: Vec<Reads>,
+}
+
+impl Kept {
+    fn record(&self, st: StatementId) -> &[u8] {
+        &self.records[record_span(&self.ends, st)]
+    }
+}
+
+/// Where statement `st`'s record lies in records written by [`write_records`].
+fn record_span(ends: &[usize], st: StatementId) -> std::ops::Range<usize> {
+    let start = if st == 0 { 0 } else { ends[st - 1] + 1 };
+    start..ends[st]
+}
+
+/// Statements serialised by one task: a few hundred records, not one each, so that the
+/// tasks outweigh their cost and the buffers stay few.
+const RECORDS_PER_TASK: usize = 1024;
+
 /// Every export file, each handed to `out` as it is made (together they are as big as the
-/// comparison).
-pub fn files(m: &Model, out: super::Sink) {
-    let verdicts = verdict_flags(m);
-    let statements = |ids: Vec<StatementId>| Statements {
-        m,
-        verdicts: &verdicts,
-        ids,
-    };
-    let all = Comparison {
+/// comparison). Each statement's record is serialised once: the whole comparison and its
+/// subject's file hold the same bytes. With `kept` (the preview server), the records are
+/// kept with their reads, and those no item of `changes` touches are taken from the last run.
+pub fn files(m: &Model, changes: Option<&Changes>, kept: Option<&mut Kept>, out: super::Sink) {
+    let head = Comparison {
         version: VERSION,
         title: &m.config.title,
         base_url: &m.config.base_url,
@@ -81,10 +105,14 @@ pub fn files(m: &Model, out: super::Sink) {
         features: (0..m.features.len())
             .map(|f| feature_record(m, f))
             .collect(),
-        statements: statements((0..m.statements.len()).collect()),
     };
-    // The whole comparison is serialised while the subjects' files are made beside it, a
-    // few at a time, each handed on before the next few are made.
+    // The whole comparison, its records written straight after its head: `whole[at..]`
+    // then holds every record, which the subjects' files copy.
+    let mut whole = open_statements(to_json(&head));
+    let at = whole.len();
+    let (ends, reads) = write_records(m, changes, kept.as_deref(), &mut whole);
+    let records = &whole[at..];
+    let record = |st: StatementId| &records[record_span(&ends, st)];
     let subject_file = |s: SubjectId| {
         let mut features: Vec<FeatureId> = m.subjects[s]
             .statements
@@ -93,29 +121,103 @@ pub fn files(m: &Model, out: super::Sink) {
             .collect();
         features.sort_unstable();
         features.dedup();
-        let one = SubjectFile {
+        let head = SubjectFile {
             version: VERSION,
             subject: subject_record(m, s),
             features: features.into_iter().map(|f| feature_record(m, f)).collect(),
-            statements: statements(m.subjects[s].statements.clone()),
         };
-        (path(&subject_path(m, s)), to_json(&one))
+        let mut bytes = open_statements(to_json(&head));
+        for (i, &st) in m.subjects[s].statements.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            bytes.extend_from_slice(record(st));
+        }
+        bytes.extend_from_slice(b"]}");
+        (path(&subject_path(m, s)), bytes)
     };
+    // A few subjects' files at a time, each handed on before the next few are made.
     let subjects: Vec<SubjectId> = (0..m.subjects.len()).collect();
     let few = rayon::current_num_threads().max(1);
-    let whole = std::thread::scope(|scope| {
-        let whole = scope.spawn(|| to_json(&all));
-        for chunk in subjects.chunks(few) {
-            let made: Vec<_> = chunk.par_iter().map(|&s| subject_file(s)).collect();
-            for (p, bytes) in made {
-                out(p, bytes);
-            }
+    for chunk in subjects.chunks(few) {
+        let made: Vec<_> = chunk.par_iter().map(|&s| subject_file(s)).collect();
+        for (p, bytes) in made {
+            out(p, bytes);
         }
-        whole.join().unwrap_or_default()
-    });
-    drop(all);
+    }
+    if let Some(kept) = kept {
+        kept.records.clear();
+        kept.records.extend_from_slice(records);
+        kept.ends = ends;
+        kept.reads = reads;
+    }
+    whole.extend_from_slice(b"]}");
     out(path(JSON_PATH), whole);
     out(path(CSV_PATH), matrix_csv(m));
+}
+
+/// A record serialised without its last field, `statements`, opened for them:
+/// `{…,"features":[…]` + `,"statements":[`.
+fn open_statements(mut head: Vec<u8>) -> Vec<u8> {
+    head.pop();
+    head.extend_from_slice(b",\"statements\":[");
+    head
+}
+
+/// Appends every statement's record to `out`, separated by commas, in id order. Returns
+/// where each ends, counted from where the first starts (see [`record_span`]), and, when
+/// `kept` is given, what each read of the model.
+fn write_records(
+    m: &Model,
+    changes: Option<&Changes>,
+    kept: Option<&Kept>,
+    out: &mut Vec<u8>,
+) -> (Vec<usize>, Vec<Reads>) {
+    let ids: Vec<StatementId> = (0..m.statements.len()).collect();
+    let old = match (changes, kept) {
+        (Some(c), Some(k)) if k.reads.len() == ids.len() => Some((c, k)),
+        _ => None,
+    };
+    let keep = kept.is_some();
+    let tasks: Vec<(Vec<u8>, Vec<usize>, Vec<Reads>)> = ids
+        .par_chunks(RECORDS_PER_TASK)
+        .map(|ids| {
+            let mut bytes = Vec::new();
+            let mut ends = Vec::with_capacity(ids.len());
+            let mut reads = Vec::new();
+            for &st in ids {
+                match old {
+                    Some((c, k)) if !c.touch(&k.reads[st]) => {
+                        bytes.extend_from_slice(k.record(st));
+                        reads.push(k.reads[st].clone());
+                    }
+                    _ if keep => {
+                        let ((), r) = tracked::record(|| write_record(m, st, &mut bytes));
+                        reads.push(r);
+                    }
+                    _ => write_record(m, st, &mut bytes),
+                }
+                ends.push(bytes.len());
+            }
+            (bytes, ends, reads)
+        })
+        .collect();
+    let start = out.len();
+    let mut ends = Vec::with_capacity(ids.len());
+    let mut all_reads = Vec::with_capacity(if keep { ids.len() } else { 0 });
+    for (bytes, task_ends, reads) in tasks {
+        let mut from = 0;
+        for end in task_ends {
+            if !ends.is_empty() {
+                out.push(b',');
+            }
+            out.extend_from_slice(&bytes[from..end]);
+            ends.push(out.len() - start);
+            from = end;
+        }
+        all_reads.extend(reads);
+    }
+    (ends, all_reads)
 }
 
 /// An output path from a site path.
@@ -127,6 +229,12 @@ fn to_json(v: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
+fn write_record(m: &Model, st: StatementId, out: &mut Vec<u8>) {
+    // Writing to memory does not fail.
+    let _ = serde_json::to_writer(out, &statement_record(m, st));
+}
+
+/// The whole comparison's JSON but its last field, `statements` ([`open_statements`]).
 #[derive(Serialize)]
 struct Comparison<'a> {
     version: u32,
@@ -136,32 +244,14 @@ struct Comparison<'a> {
     groups: Vec<GroupRecord<'a>>,
     subjects: Vec<SubjectRecord<'a>>,
     features: Vec<FeatureRecord<'a>>,
-    statements: Statements<'a>,
 }
 
+/// A subject's JSON but its last field, `statements` ([`open_statements`]).
 #[derive(Serialize)]
 struct SubjectFile<'a> {
     version: u32,
     subject: SubjectRecord<'a>,
     features: Vec<FeatureRecord<'a>>,
-    statements: Statements<'a>,
-}
-
-/// Statements serialized one record at a time, never all held as records.
-struct Statements<'a> {
-    m: &'a Model,
-    verdicts: &'a [bool],
-    ids: Vec<StatementId>,
-}
-
-impl Serialize for Statements<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.ids
-                .iter()
-                .map(|&st| statement_record(self.m, st, self.verdicts[st])),
-        )
-    }
 }
 
 #[derive(Serialize)]
@@ -261,8 +351,10 @@ fn feature_record(m: &Model, f: FeatureId) -> FeatureRecord<'_> {
     }
 }
 
-fn statement_record(m: &Model, st: StatementId, verdict: bool) -> StatementRecord<'_> {
+fn statement_record(m: &Model, st: StatementId) -> StatementRecord<'_> {
     let s = &m.statements[st];
+    // Every statement is in its subject's list, so it is the verdict when the index says so.
+    let verdict = m.verdict(s.subject, s.feature) == Some(st);
     let (file, _) = m.said_in(s.said);
     let url = match s.said {
         Said::Page(p) => m.permalink_uri(&m.pages[p].path),
@@ -296,19 +388,6 @@ fn verified(s: &Statement) -> Option<&str> {
         .as_ref()
         .map(|d| d.ymd.as_str())
         .or(s.verified_version.as_deref())
-}
-
-/// For every statement, whether it is its subject's verdict on its feature.
-fn verdict_flags(m: &Model) -> Vec<bool> {
-    let mut flags = vec![false; m.statements.len()];
-    for (s, subject) in m.subjects.iter().enumerate() {
-        for &st in &subject.statements {
-            if let Some(v) = m.verdict(s, m.statements[st].feature) {
-                flags[v] = true;
-            }
-        }
-    }
-    flags
 }
 
 /// The matrix of verdicts as CSV: `feature,<id>,…`, one row per feature in group order.

@@ -38,6 +38,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::model::tracked::Changes;
 use crate::model::{Model, PageId};
 
 /// Logical asset name (`style.css`) → output name (`style.1a2b3c4d.css`).
@@ -87,6 +88,10 @@ pub struct Deps {
 pub enum Change<'a> {
     /// Everything may have changed.
     All,
+    /// The model was built again with the same items, these of which differ: what a
+    /// generator kept from its last run and whose reads of the model none of them touches
+    /// can be used as it is.
+    Items(&'a Changes),
     /// Only the bodies of these pages changed: no title, path, date, tag, table or link
     /// target did.
     Text(&'a [PageId]),
@@ -103,19 +108,34 @@ pub type Sink<'a> = &'a mut dyn FnMut(String, Vec<u8>);
 pub struct Generator {
     pub name: &'static str,
     pub deps: Deps,
-    /// Every file it makes, each handed to the sink.
-    pub make: fn(&Model, &Kept, Sink) -> Vec<Diagnostic>,
+    /// Every file it makes, each handed to the sink; with the changes since its last run
+    /// after [`Change::Items`].
+    pub make: fn(&Model, Option<&Changes>, &Kept, Sink) -> Vec<Diagnostic>,
     /// After [`Change::Text`]: the files that can differ (e.g. only feeds listing the
     /// pages). Generators without `text` in their deps are not asked.
     pub remake_for_text: fn(&Model, &[PageId], &Kept) -> Made,
 }
 
 /// What generators keep between runs so that a small change costs little: the search
-/// index's text of every page (the preview server re-makes only those of edited pages).
-/// Behind a lock so that generators can run side by side, each taking what it keeps.
+/// index's text of every page (the preview server re-makes only those of edited pages) and,
+/// for the preview server only ([`Kept::for_preview`]), every statement's exported record.
+/// Behind locks so that generators can run side by side, each taking what it keeps.
 #[derive(Default)]
 pub struct Kept {
     pub search: Mutex<search::Kept>,
+    /// `None` in a build, which makes every file once: keeping a copy of the records would
+    /// only add to its peak memory.
+    pub export: Mutex<Option<export::Kept>>,
+}
+
+impl Kept {
+    /// What the preview server keeps: everything that can be used again after an edit.
+    pub fn for_preview() -> Kept {
+        Kept {
+            export: Mutex::new(Some(export::Kept::default())),
+            ..Kept::default()
+        }
+    }
 }
 
 /// Every generator of non-page files.
@@ -126,7 +146,7 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, kept, out| each(search::files(m, &mut lock(&kept.search)), out),
+        make: |m, _, kept, out| each(search::files(m, &mut lock(&kept.search)), out),
         remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut lock(&kept.search)),
     },
     Generator {
@@ -135,7 +155,7 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _, out| each(compare::files(m), out),
+        make: |m, _, _, out| each(compare::files(m), out),
         remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {
@@ -144,8 +164,8 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _, out| {
-            export::files(m, out);
+        make: |m, changes, kept, out| {
+            export::files(m, changes, lock(&kept.export).as_mut(), out);
             Vec::new()
         },
         remake_for_text: |_, _, _| Vec::new(),
@@ -156,7 +176,7 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _, out| each(sitemap::files(m), out),
+        make: |m, _, _, out| each(sitemap::files(m), out),
         remake_for_text: |_, _, _| Vec::new(),
     },
     Generator {
@@ -165,7 +185,7 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, _, out| each(feeds::files(m), out),
+        make: |m, _, _, out| each(feeds::files(m), out),
         remake_for_text: |m, pages, _| feeds::feeds_listing(m, pages),
     },
     Generator {
@@ -174,7 +194,7 @@ pub const GENERATORS: &[Generator] = &[
             text: false,
             model: true,
         },
-        make: |m, _, out| {
+        make: |m, _, _, out| {
             let (made, diags) = redirects::files(m);
             each(made, out);
             diags
@@ -230,14 +250,16 @@ pub fn generate_each(model: &Model, change: Change, kept: &mut Kept, out: Sink) 
 /// One generator's files for `change`.
 fn run(g: &Generator, model: &Model, change: Change, kept: &Kept, out: Sink) -> Vec<Diagnostic> {
     match change {
-        Change::All => (g.make)(model, kept, out),
+        Change::All => (g.make)(model, None, kept, out),
+        Change::Items(changes) => (g.make)(model, Some(changes), kept, out),
         Change::Text(pages) if g.deps.text => each((g.remake_for_text)(model, pages, kept), out),
         Change::Text(_) => Vec::new(),
     }
 }
 
 fn minify_warning(model: &Model, change: Change) -> Vec<Diagnostic> {
-    if matches!(change, Change::All) && model.config.build.minify && !cfg!(feature = "minify") {
+    if !matches!(change, Change::Text(_)) && model.config.build.minify && !cfg!(feature = "minify")
+    {
         vec![
             Diagnostic::warning("`minify = true`, but this versus was built without minifying")
                 .in_file(crate::config::CONFIG_FILE)
@@ -250,7 +272,7 @@ fn minify_warning(model: &Model, change: Change) -> Vec<Diagnostic> {
 
 /// The lock's contents even if a generator panicked while holding it (a panic stops the
 /// build anyway).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

@@ -44,7 +44,7 @@ use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
 use crate::engine::{CodeCache, Engine, KeptHighlighter, Site};
 use crate::error::Result;
-use crate::model::tracked::Reads;
+use crate::model::tracked::{Changes, Reads};
 use crate::model::{Model, OldBody, PageId, Target};
 use crate::outputs::{self, Change, Kept, Origin};
 use crate::pipeline::{self, BuildOptions};
@@ -279,7 +279,9 @@ impl Builder {
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(Rebuild::failed(diags, opts.strict, Route::Full));
         }
-        let (rendered, files) = into_entries(|emit| pipeline::render_all(&site, emit, &|_, _| {}))?;
+        let (rendered, files) = into_entries(|emit| {
+            pipeline::render_all(&site, Kept::for_preview(), emit, &|_, _| {})
+        })?;
         laps.lap("render");
         diags.extend(rendered.diagnostics);
         let diagnostics = pipeline::finish_diagnostics(diags, opts.strict);
@@ -343,17 +345,25 @@ impl Builder {
             .iter()
             .map(|&t| output_path(&site.model.target_path(t)))
             .collect();
+        let changes = site.model.changes(&state.site.model);
+        laps.lap("changes");
+        // The exported records kept from the last good build are handed over, and lost if
+        // this build fails: the next one then starts from nothing, never from a model that
+        // was not published.
+        let mut kept = Kept::for_preview();
+        if let Some(records) = outputs::lock(&state.kept.export).take() {
+            kept.export = Some(records).into();
+        }
+        let change = changes.as_ref().map_or(Change::All, Change::Items);
         // The generated files need only the model: they are made while the digests are
         // computed and the pages whose digest changed render, so both cores stay busy.
-        let mut kept = Kept::default();
         let mut render_diags = Vec::new();
         let ((generated, d), pages) = rayon::join(
-            || outputs::generate(&site.model, Change::All, &mut kept),
+            || outputs::generate(&site.model, change, &mut kept),
             || {
                 let (to_render, digests) = changed_targets(
-                    &site,
                     &engine,
-                    state,
+                    (state, changes.as_ref()),
                     (&targets, &paths),
                     everything,
                     laps.on,
@@ -501,19 +511,17 @@ impl Builder {
 /// reads of the model all stayed the same is the same: only the others are computed again
 /// (all of them when the models cannot be compared item by item).
 fn changed_targets(
-    site: &Site,
     engine: &Engine,
-    state: &State,
+    (state, changes): (&State, Option<&Changes>),
     (targets, paths): (&[Target], &[String]),
     everything: bool,
     verbose: bool,
 ) -> (Vec<Target>, HashMap<String, (u64, Reads)>) {
     let started = std::time::Instant::now();
-    let changes = site.model.changes(&state.site.model);
     let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
         .iter()
         .zip(paths)
-        .filter(|(_, path)| match (&changes, state.digests.get(*path)) {
+        .filter(|(_, path)| match (changes, state.digests.get(*path)) {
             (Some(c), Some((_, reads))) => c.touch(reads),
             _ => true,
         })
@@ -540,9 +548,7 @@ fn changed_targets(
         eprintln!(
             "model route: {} items changed, {} digests computed in {:.1} ms, rendering {} of {} \
              targets (everything: {everything})",
-            changes
-                .as_ref()
-                .map_or("all".to_string(), |c| c.count().to_string()),
+            changes.map_or("all".to_string(), |c| c.count().to_string()),
             stale.len(),
             started.elapsed().as_secs_f64() * 1000.0,
             to_render.len(),
