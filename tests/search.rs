@@ -295,7 +295,7 @@ fn the_first_search_of_a_wide_site_fits_the_budget() {
     let (loaded, _) = load_site(&opts).unwrap();
     let model = &loaded.model;
     assert_eq!(model.features.len(), 15_000);
-    let index = Index::new(search::files(model, &mut Default::default()));
+    let index = Index::new(search::files(model, None, &mut Default::default()));
 
     let largest = |prefix: &str| {
         index
@@ -449,7 +449,7 @@ fn a_body_edit_remakes_only_the_text_file_holding_the_page() {
     assert!(String::from_utf8_lossy(&remade[0].bytes).contains("Zebra crossing"));
 
     let (fresh, _) = load_site(&opts).unwrap();
-    let fresh = search::files(&fresh.model, &mut Default::default());
+    let fresh = search::files(&fresh.model, None, &mut Default::default());
     let mut expected: BTreeMap<&str, &[u8]> = all
         .iter()
         .filter(|f| f.path.starts_with("search/"))

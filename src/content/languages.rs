@@ -58,7 +58,7 @@ pub fn split(content: Content, others: &[&str]) -> (Content, Vec<(String, Conten
             for s in &main.sources {
                 if s.kind == super::SourceKind::Subject && !own.contains(&s.rel) {
                     let mut s = s.clone();
-                    std::sync::Arc::make_mut(&mut s.front).features.clear();
+                    std::sync::Arc::make_mut(&mut s.front.0).features.clear();
                     sources.push(s);
                 }
             }

@@ -74,6 +74,32 @@ pub enum Format {
     None,
 }
 
+/// A value shared by the preview server's copy of a file and every model built from it,
+/// compared by address first: after an edit the server compares two models page by page,
+/// and all but the edited pages share theirs. (`Arc`'s own comparison looks at the address
+/// only for types that are `Eq`; front matter is not, its unknown keys may hold floats.)
+#[derive(Debug, Clone, Default)]
+pub struct Shared<T>(pub std::sync::Arc<T>);
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared(std::sync::Arc::new(value))
+    }
+}
+
 /// One Markdown file, read and split.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -90,7 +116,7 @@ pub struct Source {
     /// 1-based line of the first body line.
     pub body_line: usize,
     pub format: Format,
-    pub front: std::sync::Arc<FrontMatter>,
+    pub front: Shared<FrontMatter>,
     /// The body's outline when already scanned (the preview server keeps it so that a model
     /// rebuild does not scan unchanged files again); [`crate::model::Model::build`] scans the
     /// body itself when this is `None`.

@@ -146,7 +146,7 @@ pub const GENERATORS: &[Generator] = &[
             text: true,
             model: true,
         },
-        make: |m, _, kept, out| each(search::files(m, &mut lock(&kept.search)), out),
+        make: |m, changes, kept, out| each(search::files(m, changes, &mut lock(&kept.search)), out),
         remake_for_text: |m, pages, kept| search::files_for_text(m, pages, &mut lock(&kept.search)),
     },
     Generator {

@@ -347,13 +347,10 @@ impl Builder {
             .collect();
         let changes = site.model.changes(&state.site.model);
         laps.lap("changes");
-        // The exported records kept from the last good build are handed over, and lost if
+        // What the generators kept from the last good build is handed over, and lost if
         // this build fails: the next one then starts from nothing, never from a model that
         // was not published.
-        let mut kept = Kept::for_preview();
-        if let Some(records) = outputs::lock(&state.kept.export).take() {
-            kept.export = Some(records).into();
-        }
+        let mut kept = std::mem::replace(&mut state.kept, Kept::for_preview());
         let change = changes.as_ref().map_or(Change::All, Change::Items);
         // The generated files need only the model: they are made while the digests are
         // computed and the pages whose digest changed render, so both cores stay busy.

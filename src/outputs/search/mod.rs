@@ -40,6 +40,7 @@ use serde_json::json;
 
 use super::Made;
 use crate::content::SourceKind;
+use crate::model::tracked::{self, Changes, Reads};
 use crate::model::{Model, PageId, SUBJECT_INDEX_PATH, Target};
 
 /// The folder of the index, relative to the output folder.
@@ -70,12 +71,15 @@ pub const DESC_CAP: usize = 160;
 /// section, home, pair, tag.
 const KINDS: [char; 8] = ['s', 'f', 'g', 'a', 'c', 'h', 'p', 't'];
 
-/// What [`files`] keeps for [`files_for_text`]: each page's `t-` entry, so that a body edit
-/// re-serialises one page and re-joins one file.
+/// What [`files`] keeps for [`files_for_text`] and for its next run: each page's `t-` entry,
+/// so that a body edit re-serialises one page and re-joins one file, and an edit to the
+/// model re-serialises only the entries whose reads it touched.
 #[derive(Default)]
 pub struct Kept {
     /// The `t-` entry of every page, in id order.
     texts: Vec<Vec<u8>>,
+    /// What making each entry of `texts` read of the model.
+    reads: Vec<Reads>,
     /// Page → (position in `texts`, document id).
     pages: HashMap<PageId, (usize, u32)>,
 }
@@ -92,8 +96,10 @@ struct Doc {
     keywords: Vec<String>,
 }
 
-/// Every file of the index, keeping each page's text entry in `kept`.
-pub fn files(model: &Model, kept: &mut Kept) -> Made {
+/// Every file of the index, keeping each page's text entry in `kept`; with `changes` (since
+/// the run that filled `kept`), an entry whose page has the same place and document id and
+/// whose reads no change touches is taken from `kept`.
+pub fn files(model: &Model, changes: Option<&Changes>, kept: &mut Kept) -> Made {
     let docs = documents(model);
     let words = shards::postings(docs.iter().map(|d| {
         (
@@ -153,10 +159,19 @@ pub fn files(model: &Model, kept: &mut Kept) -> Made {
         ));
     }
 
-    kept.texts = pages
+    let old = &*kept;
+    let (texts, reads) = pages
         .par_iter()
-        .map(|&(p, id)| text_entry(model, p, id))
-        .collect();
+        .enumerate()
+        .map(|(i, &(p, id))| match changes {
+            Some(c) if old.pages.get(&p) == Some(&(i, id)) && !c.touch(&old.reads[i]) => {
+                (old.texts[i].clone(), old.reads[i].clone())
+            }
+            _ => tracked::record(|| text_entry(model, p, id)),
+        })
+        .unzip();
+    kept.texts = texts;
+    kept.reads = reads;
     kept.pages = pages
         .iter()
         .enumerate()
@@ -172,12 +187,12 @@ pub fn files(model: &Model, kept: &mut Kept) -> Made {
 /// holding them. Everything else in the index is made from what such an edit cannot change.
 pub fn files_for_text(model: &Model, pages: &[PageId], kept: &mut Kept) -> Made {
     if kept.pages.is_empty() {
-        return files(model, kept);
+        return files(model, None, kept);
     }
     let mut chunks: Vec<usize> = Vec::new();
     for p in pages {
         if let Some(&(i, id)) = kept.pages.get(p) {
-            kept.texts[i] = text_entry(model, *p, id);
+            (kept.texts[i], kept.reads[i]) = tracked::record(|| text_entry(model, *p, id));
             chunks.push(i / TEXT_CHUNK);
         }
     }
