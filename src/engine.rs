@@ -160,6 +160,11 @@ impl Site {
             || Model::build(config, content, model_options),
             || highlight_code(&bodies, &highlighter),
         );
+        // A build's highlighting is done: the per-thread line caches (~8 MB a thread) are
+        // freed for the pages to use. The preview server keeps them for its next rebuild.
+        if code != CodeCache::Memory {
+            crate::highlight::release_line_caches();
+        }
         diags.extend(d);
         let mut translations = Vec::new();
         for ((_, content), (config, strings)) in translated.into_iter().zip(languages) {

@@ -30,8 +30,8 @@
 //! the previous one and the oldest is dropped, and a hit in the previous generation moves the
 //! entry back into the current one. Lines that keep coming back stay; one-off lines age out.
 //! Lines longer than [`MAX_LINE`] bytes are not cached. A thread's cache outlives the
-//! highlighter until the thread ends or another highlighter uses it (a build has one; the
-//! preview server keeps one).
+//! highlighter until the thread ends or another highlighter uses it (the preview server keeps
+//! one), or [`release`] empties it (a build, once every block is highlighted).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -117,6 +117,15 @@ thread_local! {
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Empties the caches of this thread and of every thread of rayon's pool: for a build, once
+/// every block is highlighted, so that the memory they hold serves the pages rendered next
+/// instead of adding to the build's peak.
+pub fn release() {
+    let forget = || LOCAL.with_borrow_mut(|local| *local = Local::default());
+    rayon::broadcast(|_| forget());
+    forget();
+}
 
 /// A highlighter's handle on the per-thread caches, and their hit counts.
 pub(super) struct LineCache {

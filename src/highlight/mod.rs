@@ -103,6 +103,8 @@ mod disk;
 mod fence;
 mod html;
 mod line_cache;
+
+pub use line_cache::release as release_line_caches;
 mod lines;
 mod syntaxes;
 #[cfg(test)]
