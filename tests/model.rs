@@ -659,6 +659,27 @@ fn cell_for_a_subject_not_compared_is_an_error_at_the_cell() {
 }
 
 #[test]
+fn a_feature_given_two_rows_is_an_error_and_the_rows_after_it_read_their_own_cells() {
+    // "ORM" is an alias of "Built-in ORM": the second row is the same feature. Its cells are
+    // not read (no warning for `Yse`); the next row's warning names that row's own text.
+    const BAD: &str = "+++\ntitle = \"Bad\"\nsubjects = [\"django\", \"flask\"]\n\n[features]\n\"Built-in ORM\" = { django = \"yes\", flask = \"no\" }\n\"ORM\" = { django = \"Yse: twice\", flask = \"no\" }\n\"Stars\" = { django = \"Yes: after\", flask = \"no\" }\n+++\n";
+    let site = site_with(&[("content/articles/bad.md", BAD)]);
+    let run = site.run(&["build"]);
+    run.assert_code(1).assert_diag(
+        "error",
+        &format!("content/articles/bad.md:{}", pos_of(BAD, "\"ORM\"")),
+        "feature `Built-in ORM` has two rows in this table (the other on line 6)",
+    );
+    let after = format!("content/articles/bad.md:{}", pos_of(BAD, "django = \"Yes"));
+    run.assert_diag("warning", &after, "`Yes` is not a level");
+    let not_levels: Vec<_> = common::diagnostics(&run.stderr)
+        .into_iter()
+        .filter(|d| d.text.contains("is not a level"))
+        .collect();
+    assert_eq!(not_levels.len(), 1, "{not_levels:?}");
+}
+
+#[test]
 fn unknown_level_in_table_form_lists_the_valid_ones() {
     const BAD: &str = "---\ntitle: Bad\nsubjects: [django, flask]\nfeatures:\n  Stars:\n    django: { support: maybe }\n    flask: yes\n---\n";
     let site = site_with(&[("content/articles/bad.md", BAD)]);

@@ -12,11 +12,16 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::cells::parse_cell;
+use rayon::prelude::*;
+
+use super::cells::{CellProblem, ParsedCell, parse_cell};
 use super::levels::LevelSet;
 use super::{FeatureId, Model, Row, Said, Statement, StatementId, SubjectId};
 use crate::content::{RawCell, SourceKind};
 use crate::diagnostics::{Diagnostic, closest};
+
+/// A cell as the grammar read it.
+type Parsed = Result<ParsedCell, CellProblem>;
 
 impl Model {
     pub(super) fn collect_subjects_and_statements(&mut self, diags: &mut Vec<Diagnostic>) {
@@ -31,7 +36,20 @@ impl Model {
             .map(|r| r.cells.len())
             .sum();
         self.statements.reserve_exact(cells);
-        for (pid, page) in pages.iter_mut().enumerate() {
+        // The grammar needs nothing but the cell: every page's cells are read on every core
+        // first, and the loop below, which numbers features and statements in order, takes
+        // them as it meets the cells.
+        let levels = &self.levels;
+        let parsed: Vec<Vec<Parsed>> = pages
+            .par_iter()
+            .map(|page| {
+                let rows = &page.source.front.features;
+                let cells = rows.iter().flat_map(|r| &r.cells);
+                cells.map(|cell| parse_cell(cell, levels)).collect()
+            })
+            .collect();
+        for ((pid, page), parsed) in pages.iter_mut().enumerate().zip(parsed) {
+            let mut parsed = parsed.into_iter();
             let source = &page.source;
             let front = &source.front;
             // Without a catalogue, features are grouped by the article that first states them.
@@ -88,6 +106,7 @@ impl Model {
                     diags,
                 );
                 if let Some(&first) = seen_features.get(&feature) {
+                    parsed.by_ref().take(raw.cells.len()).for_each(drop);
                     diags.push(
                         Diagnostic::error(format!(
                             "feature `{}` has two rows in this table (the other on line {first})",
@@ -101,6 +120,7 @@ impl Model {
                 seen_features.insert(feature, raw.line);
                 let mut cells = vec![None; columns.len()];
                 for cell in &raw.cells {
+                    let read = parsed.next();
                     let column = match (&cell.subject, source.kind) {
                         (None, _) => 0,
                         (Some(sid), _) => match self.subject_by_id.get(sid) {
@@ -136,8 +156,9 @@ impl Model {
                     let subject = columns[column];
                     let place = (source.file.as_path(), &*source.text);
                     let said = Said::Page(pid);
-                    if let Some(st) =
-                        read_cell(&self.levels, cell, subject, feature, said, place, diags)
+                    if let Some(read) = read
+                        && let Some(st) =
+                            statement(read, cell, subject, feature, said, place, diags)
                     {
                         cells[column] = Some(self.add_statement(st));
                     }
@@ -221,11 +242,25 @@ pub(super) fn read_cell(
     subject: SubjectId,
     feature: FeatureId,
     said: Said,
+    place: (&Path, &str),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Statement> {
+    let read = parse_cell(cell, levels);
+    statement(read, cell, subject, feature, said, place, diags)
+}
+
+/// What [`parse_cell`] read of a cell → its statement, as [`read_cell`].
+fn statement(
+    read: Parsed,
+    cell: &RawCell,
+    subject: SubjectId,
+    feature: FeatureId,
+    said: Said,
     (file, text): (&Path, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Statement> {
     let at = |d: Diagnostic| d.in_file(file).at(cell.line, cell.column, Some(text));
-    match parse_cell(cell, levels) {
+    match read {
         Ok(parsed) => {
             for (msg, help) in parsed.warnings {
                 let d = at(Diagnostic::warning(msg));
