@@ -193,8 +193,11 @@ struct ServeArgs {
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_sooner();
     let cli = Cli::parse();
+    // The preview server frees and makes a model at each save: it keeps what it freed.
+    if !matches!(cli.command, Command::Serve(_)) {
+        return_freed_memory_sooner();
+    }
     let ui = Ui {
         quiet: cli.quiet,
         verbose: cli.verbose,
