@@ -12,7 +12,7 @@
 # EDIT picks the kind of save (default `all`: the three below in turn, each on a fresh server):
 #   body      append a line to the article's body (the server's page-text route)
 #   front     change the article's title in its front matter (the model route)
-#   template  override templates/404.html with a changed copy (the full route)
+#   template  override templates/404.html with a changed copy (the templates route)
 # SERVE_LOG=FILE keeps the server's stderr; with VERSUS_SERVE_TIMINGS=1 it holds per-step times.
 set -euo pipefail
 cd "$(dirname "$0")/.."

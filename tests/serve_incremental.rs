@@ -1,5 +1,5 @@
 //! `versus serve` rebuilds incrementally: whichever route a save takes (page text only, a
-//! model rebuild — a data file's edit included —, a full rebuild), the served site equals a
+//! model rebuild — a data file's edit included —, templates only, a full rebuild), the served site equals a
 //! fresh `versus build` byte for byte, and a body-only edit reloads only the edited page.
 
 mod common;
@@ -304,13 +304,56 @@ fn served_site_equals_a_fresh_build_on_every_route() {
     );
     step("fix after an error", &[one], "model");
 
-    // Templates and config: the full route; and the page text route works after it.
+    // Templates: their own route, which keeps the model; a broken template keeps the last
+    // good pages; the model route works after it.
     site.write(
         "templates/404.html",
         "{% extends \"base.html\" %}{% block main %}<p>Lost</p>{% endblock main %}",
     );
     // A new folder: its creation may be all the watcher reports.
-    step("template", &["templates", "templates/404.html"], "full");
+    step(
+        "template",
+        &["templates", "templates/404.html"],
+        "templates changed",
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<p>Lost{% endblock main %}{% endif %}",
+    );
+    let e = events.wait("errors");
+    assert!(e["errors"].to_string().contains("404.html"), "{e}");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<p>Gone</p>{% endblock main %}",
+    );
+    step(
+        "template fixed",
+        &["templates/404.html"],
+        "templates changed",
+    );
+    assert!(server.get("/404.html").text().contains("Gone"));
+    site.write(
+        one,
+        &article(
+            "One, after templates",
+            "\"web\"",
+            "yes",
+            "## Start\n\nSee [two](@/articles/deux.md#details) and ![pic](pic.svg).\n",
+        ),
+    );
+    step("title after templates", &[one], "model");
+    site.write(
+        one,
+        &article(
+            "One, renamed",
+            "\"web\"",
+            "yes",
+            "## Start\n\nSee [two](@/articles/deux.md#details) and ![pic](pic.svg).\n",
+        ),
+    );
+    step("title back", &[one], "model");
+
+    // Config: the full route; and the page text route works after it.
     site.write("versus.toml", "title = \"Incremental, renamed\"\n");
     step("config", &["versus.toml"], "full");
     site.write(

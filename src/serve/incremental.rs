@@ -9,9 +9,15 @@
 //! generators' kept state. HTTP workers only ever see published snapshots. Each batch of
 //! changed paths takes one of three routes:
 //!
-//! - **full** — anything outside `content/` changed (templates, themes, static files,
-//!   `versus.toml`, `highlight/`), `content/` itself or a folder in it was reported, or there
-//!   is no good build to start from: the whole pipeline runs, as `versus build` does.
+//! - **full** — anything outside `content/` changed (themes' static files and translations,
+//!   static files, `versus.toml`, `highlight/`), `content/` itself or a folder in it was
+//!   reported, or there is no good build to start from: the whole pipeline runs, as
+//!   `versus build` does.
+//! - **templates** — only templates changed (`templates/`, `themes/<name>/templates/`): what
+//!   pages show is as it was, so the content is not read again nor the model rebuilt; the
+//!   templates are read again and every page is rendered with them. Every target's digest
+//!   stands (a digest is of what a template is given, not of the template). Reports what
+//!   reading and rendering found, as the pages route does.
 //! - **model** — files under `content/` were added, removed, renamed, or had their front
 //!   matter, features.toml or assets changed: only the changed files are read again
 //!   ([`crate::content::reload`]), the model is rebuilt from them (outlines of unchanged
@@ -48,12 +54,14 @@ use crate::model::tracked::{Changes, Reads};
 use crate::model::{Model, OldBody, PageId, Target};
 use crate::outputs::{self, Change, Kept, Origin};
 use crate::pipeline::{self, BuildOptions};
+use crate::theme::Theme;
 use crate::urls::output_path;
 
 /// Which route a rebuild took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Full,
+    Templates,
     Model,
     Pages,
     /// The files reported hold what was read last time (a save without an edit, or a
@@ -65,6 +73,7 @@ impl Route {
     pub fn describe(self) -> &'static str {
         match self {
             Route::Full => "full rebuild",
+            Route::Templates => "templates changed: every page rendered",
             Route::Model => "content changed: model rebuilt",
             Route::Pages => "page text changed",
             Route::Unchanged => "files unchanged",
@@ -101,12 +110,18 @@ impl Rebuild {
 pub enum Plan {
     /// Run the whole pipeline.
     Full,
+    /// Only templates changed: render every page again with them.
+    Templates,
     /// Only files under `content/` changed: paths relative to `content/`, with `/`.
     Content(Vec<String>),
 }
 
-/// Decides between a full rebuild and a content reload from paths relative to the site root.
+/// Decides between a full rebuild, a templates rebuild and a content reload from paths
+/// relative to the site root.
 pub fn plan(paths: &[PathBuf]) -> Plan {
+    if !paths.is_empty() && paths.iter().all(|p| is_template(p)) {
+        return Plan::Templates;
+    }
     let mut rels = Vec::new();
     for p in paths {
         let Ok(rest) = p.strip_prefix(content::CONTENT_DIR) else {
@@ -131,6 +146,17 @@ pub fn plan(paths: &[PathBuf]) -> Plan {
         }
     }
     Plan::Content(rels)
+}
+
+/// Whether `path` is a site's or a theme's templates folder or lies in one
+/// (`templates/base.html`, `themes/x/templates/`).
+fn is_template(path: &std::path::Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = path.iter().collect();
+    match parts.as_slice() {
+        [first, ..] if *first == "templates" => true,
+        [themes, _, templates, ..] => *themes == "themes" && *templates == "templates",
+        _ => false,
+    }
 }
 
 /// Everything kept from the last good build.
@@ -205,7 +231,7 @@ impl Builder {
         let mut r = result?;
         let edited: Vec<String> = match plan(paths) {
             Plan::Content(rels) => rels,
-            Plan::Full => Vec::new(),
+            Plan::Full | Plan::Templates => Vec::new(),
         };
         if let Some(state) = &self.state {
             let m = &state.site.model;
@@ -224,8 +250,10 @@ impl Builder {
             .state
             .as_ref()
             .is_some_and(|s| !s.site.translations.is_empty());
+        let incremental = !first && self.state.is_some() && !multilingual;
         let rels = match plan(paths) {
-            Plan::Content(rels) if !first && self.state.is_some() && !multilingual => rels,
+            Plan::Content(rels) if incremental => rels,
+            Plan::Templates if incremental => return self.templates(),
             _ => return self.full(),
         };
         let Some(state) = self.state.as_mut() else {
@@ -314,6 +342,53 @@ impl Builder {
             diagnostics,
             edited_page: None,
             route: Route::Full,
+            rendered: rendered.pages,
+        })
+    }
+
+    /// The templates route: the templates read again, every page rendered with them.
+    fn templates(&mut self) -> Result<Rebuild> {
+        let strict = self.opts.strict;
+        let mut laps = Laps::start();
+        let Some(state) = self.state.as_mut() else {
+            return self.full();
+        };
+        let (theme, mut diags) = Theme::load(&self.opts.root, &state.site.model.config.theme);
+        laps.lap("read templates");
+        // Swapped in for this render, and back out if it fails: the state stays the last good.
+        let old = std::mem::replace(&mut state.site.theme, Arc::new(theme));
+        let made = into_entries(|emit| {
+            pipeline::render_all(&state.site, Kept::for_preview(), emit, &|_, _| {})
+        });
+        laps.lap("render");
+        let (rendered, files) = match made {
+            Ok(made) => made,
+            Err(e) => {
+                state.site.theme = old;
+                return Err(e);
+            }
+        };
+        diags.extend(rendered.diagnostics);
+        let diagnostics = pipeline::finish_diagnostics(diags, strict);
+        if diagnostics::count(&diagnostics).0 > 0 {
+            state.site.theme = old;
+            return Ok(Rebuild {
+                diagnostics,
+                ..Rebuild::failed(Vec::new(), strict, Route::Templates)
+            });
+        }
+        let snapshot = Arc::new(Snapshot {
+            files,
+            assets: state.site.assets.clone(),
+            pages: rendered.pages,
+        });
+        state.snapshot = snapshot.clone();
+        state.kept = rendered.kept;
+        Ok(Rebuild {
+            snapshot: Some(snapshot),
+            diagnostics,
+            edited_page: None,
+            route: Route::Templates,
             rendered: rendered.pages,
         })
     }
@@ -614,10 +689,27 @@ mod tests {
     }
 
     #[test]
+    fn templates_alone_are_planned_as_templates() {
+        assert_eq!(
+            plan(&[
+                p("templates"),
+                p("templates/404.html"),
+                p("themes/x/templates/partials/nav.html")
+            ]),
+            Plan::Templates
+        );
+        assert_eq!(
+            plan(&[p("templates/base.html"), p("content/a.md")]),
+            Plan::Full
+        );
+    }
+
+    #[test]
     fn anything_else_is_a_full_rebuild() {
         for other in [
-            "templates/base.html",
-            "themes/x/templates/a.html",
+            "themes/x/static/style.css",
+            "themes/x/i18n/de.toml",
+            "themes/x",
             "static/style.css",
             "versus.toml",
             "highlight/x.sublime-syntax",
