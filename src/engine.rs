@@ -164,6 +164,7 @@ impl Site {
         // freed for the pages to use. The preview server keeps them for its next rebuild.
         if code != CodeCache::Memory {
             crate::highlight::release_line_caches();
+            crate::alloc::give_back_freed();
         }
         diags.extend(d);
         let mut translations = Vec::new();

@@ -26,11 +26,12 @@
 //! Shared helpers low in the house: [`urls`] (paths and URLs), [`slug`], [`diagnostics`]
 //! (the one error/warning type, with file, line and column), [`error`], [`edit_links`]
 //! (links to a file and line in the site's repository), [`i18n`] (interface strings in the
-//! site's language).
+//! site's language), [`alloc`] (giving freed memory back between stages).
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`]s, collected across the whole run;
 //! failures of the machine are [`Error`]s.
 
+pub mod alloc;
 pub mod config;
 pub mod content;
 pub mod deploy;

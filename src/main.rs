@@ -12,21 +12,6 @@ use clap::{Args, Parser, Subcommand};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc 3's `mi_option_purge_delay` (its place in `mi_option_t`, include/mimalloc.h; the
-/// crate names no constant for it). A test checks that the option at this place is the one
-/// whose default is 1000 ms.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Memory a thread frees goes back to the system after 10 ms (mimalloc 2's default), not
-/// after mimalloc 3's second: a build is over in less, so it never did, and memory freed by
-/// one stage (the highlighting pass's caches, the pages written) was not reused by the next
-/// but added to the peak. 1,000 pages: 86 → 72 MiB, 10,000: 442 → 400 MiB, in the same
-/// time (12 and 4 alternating runs); 2 ms or less cost 3–5% of the time.
-fn return_freed_memory_sooner() {
-    // SAFETY: setting an option is allowed at any time; it is read when memory is purged.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
-}
-
 use versus::diagnostics::Diagnostic;
 use versus::error::plural;
 use versus::pipeline::{self, BuildOptions, BuildReport};
@@ -196,7 +181,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The preview server frees and makes a model at each save: it keeps what it freed.
     if !matches!(cli.command, Command::Serve(_)) {
-        return_freed_memory_sooner();
+        versus::alloc::return_freed_memory_sooner();
     }
     let ui = Ui {
         quiet: cli.quiet,
@@ -459,17 +444,5 @@ fn summary(ui: &Ui, r: &BuildReport, write: bool) {
         for (stage, t) in &r.stages {
             eprintln!("  {stage:<22} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_option_set_as_purge_delay_is_mimallocs_purge_delay() {
-        // Read before anything sets it: 1000 ms is the purge delay's default in mimalloc 3,
-        // and no other option's.
-        // SAFETY: reading an option is allowed at any time.
-        let default = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert_eq!(default, 1000);
     }
 }

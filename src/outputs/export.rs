@@ -109,6 +109,9 @@ pub fn files(m: &Model, changes: Option<&Changes>, kept: Option<&mut Kept>, out:
     // The whole comparison, its records written straight after its head: `whole[at..]`
     // then holds every record, which the subjects' files copy.
     let mut whole = open_statements(to_json(&head));
+    // Room for the records up front (~200 bytes each): grown by doubling, the whole was
+    // copied at each step and held twice. Room not written to takes no memory.
+    whole.reserve(m.statements.len() * 256);
     let at = whole.len();
     let (ends, reads) = write_records(m, changes, kept.as_deref(), &mut whole);
     let records = &whole[at..];
@@ -179,43 +182,46 @@ fn write_records(
         _ => None,
     };
     let keep = kept.is_some();
-    let tasks: Vec<(Vec<u8>, Vec<usize>, Vec<Reads>)> = ids
-        .par_chunks(RECORDS_PER_TASK)
-        .map(|ids| {
-            let mut bytes = Vec::new();
-            let mut ends = Vec::with_capacity(ids.len());
-            let mut reads = Vec::new();
-            for &st in ids {
-                match old {
-                    Some((c, k)) if !c.touch(&k.reads[st]) => {
-                        bytes.extend_from_slice(k.record(st));
-                        reads.push(k.reads[st].clone());
-                    }
-                    _ if keep => {
-                        let ((), r) = tracked::record(|| write_record(m, st, &mut bytes));
-                        reads.push(r);
-                    }
-                    _ => write_record(m, st, &mut bytes),
+    let serialise = |ids: &[StatementId]| {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(ids.len());
+        let mut reads = Vec::new();
+        for &st in ids {
+            match old {
+                Some((c, k)) if !c.touch(&k.reads[st]) => {
+                    bytes.extend_from_slice(k.record(st));
+                    reads.push(k.reads[st].clone());
                 }
-                ends.push(bytes.len());
+                _ if keep => {
+                    let ((), r) = tracked::record(|| write_record(m, st, &mut bytes));
+                    reads.push(r);
+                }
+                _ => write_record(m, st, &mut bytes),
             }
-            (bytes, ends, reads)
-        })
-        .collect();
+            ends.push(bytes.len());
+        }
+        (bytes, ends, reads)
+    };
     let start = out.len();
     let mut ends = Vec::with_capacity(ids.len());
     let mut all_reads = Vec::with_capacity(if keep { ids.len() } else { 0 });
-    for (bytes, task_ends, reads) in tasks {
-        let mut from = 0;
-        for end in task_ends {
-            if !ends.is_empty() {
-                out.push(b',');
+    // A few tasks at a time, each appended before the next few are made: the records are
+    // never held twice.
+    let wave = RECORDS_PER_TASK * rayon::current_num_threads().max(1);
+    for ids in ids.chunks(wave) {
+        let tasks: Vec<_> = ids.par_chunks(RECORDS_PER_TASK).map(serialise).collect();
+        for (bytes, task_ends, reads) in tasks {
+            let mut from = 0;
+            for end in task_ends {
+                if !ends.is_empty() {
+                    out.push(b',');
+                }
+                out.extend_from_slice(&bytes[from..end]);
+                ends.push(out.len() - start);
+                from = end;
             }
-            out.extend_from_slice(&bytes[from..end]);
-            ends.push(out.len() - start);
-            from = end;
+            all_reads.extend(reads);
         }
-        all_reads.extend(reads);
     }
     (ends, all_reads)
 }
