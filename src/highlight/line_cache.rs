@@ -16,8 +16,11 @@
 //! # Exactness
 //!
 //! syntect's `ParseState` is opaque and `Eq` but not `Hash`. An entry is found by an xxh3 of
-//! the syntax set's address, the line and the state's `Debug` text, then checked with `==` on
-//! the line and the whole state, so a hit is always the result `parse_line` would return.
+//! the syntax set's address, the line and the state's fingerprint (an xxh3 of its `Debug`
+//! text: equal states have equal fingerprints), then checked with `==` on the line and the
+//! whole state, so a hit is always the result `parse_line` would return. An entry keeps the
+//! fingerprint of the state after its line, so a block's lines found in the cache need no
+//! `Debug` text at all: only a parsed line's state after is fingerprinted.
 //! States holding a regex capture (a heredoc's delimiter, say) compare by the capture's
 //! address in syntect, so they never hit: uncached, not wrong.
 //!
@@ -57,6 +60,8 @@ struct Entry {
     before: ParseState,
     ops: Ops,
     after: ParseState,
+    /// [`fingerprint`] of `after`.
+    after_print: u64,
 }
 
 impl Entry {
@@ -85,8 +90,8 @@ impl Local {
         set: usize,
         line: &str,
         state: &ParseState,
-    ) -> Option<(ParseState, Ops)> {
-        let found = |e: &Entry| (e.after.clone(), e.ops.clone());
+    ) -> Option<(ParseState, u64, Ops)> {
+        let found = |e: &Entry| (e.after.clone(), e.after_print, e.ops.clone());
         if let Some(e) = self
             .current
             .get(&key)
@@ -144,19 +149,23 @@ impl LineCache {
     }
 
     /// `state.parse_line(line, ss)`, from the cache when this line was parsed from an equal
-    /// state before. `ss` must be the set `state` was made from (as for `parse_line`), and
-    /// stay alive as long as this highlighter (its address is part of the key).
+    /// state before. `print` is the state's [`fingerprint`], kept up to date with it. `ss`
+    /// must be the set `state` was made from (as for `parse_line`), and stay alive as long as
+    /// this highlighter (its address is part of the key).
     pub(super) fn parse_line(
         &self,
         state: &mut ParseState,
+        print: &mut u64,
         line: &str,
         ss: &SyntaxSet,
     ) -> Result<Ops, ParsingError> {
         if line.len() > MAX_LINE {
-            return state.parse_line(line, ss);
+            let ops = state.parse_line(line, ss)?;
+            *print = fingerprint(state);
+            return Ok(ops);
         }
         let set = ss as *const SyntaxSet as usize;
-        let key = key(set, line, state);
+        let key = key(set, line, *print);
         let found = LOCAL.with_borrow_mut(|local| {
             if local.owner != self.id {
                 *local = Local {
@@ -166,20 +175,23 @@ impl LineCache {
             }
             local.find(key, set, line, state)
         });
-        if let Some((after, ops)) = found {
+        if let Some((after, after_print, ops)) = found {
             self.hits.fetch_add(1, Ordering::Relaxed);
             *state = after;
+            *print = after_print;
             return Ok(ops);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let before = state.clone();
         let ops = state.parse_line(line, ss)?;
+        *print = fingerprint(state);
         let entry = Entry {
             set,
             line: line.into(),
             before,
             ops: ops.clone(),
             after: state.clone(),
+            after_print: *print,
         };
         LOCAL.with_borrow_mut(|local| {
             if local.owner == self.id {
@@ -208,12 +220,18 @@ impl fmt::Write for HashWriter<'_> {
     }
 }
 
-fn key(set: usize, line: &str, state: &ParseState) -> u64 {
+/// An xxh3 of the state's `Debug` text: equal states (it is derived) have equal prints.
+pub(super) fn fingerprint(state: &ParseState) -> u64 {
+    let mut h = Xxh3::new();
+    let _ = write!(HashWriter(&mut h), "{state:?}");
+    h.digest()
+}
+
+fn key(set: usize, line: &str, print: u64) -> u64 {
     let mut h = Xxh3::new();
     h.update(&set.to_le_bytes());
     h.update(&(line.len() as u64).to_le_bytes());
     h.update(line.as_bytes());
-    // Equal states have equal `Debug` text (it is derived), so they get the same key.
-    let _ = write!(HashWriter(&mut h), "{state:?}");
+    h.update(&print.to_le_bytes());
     h.digest()
 }

@@ -14,7 +14,7 @@ use syntect::parsing::{
 use super::MAX_LINE_BYTES;
 use super::classes::ScopeClasses;
 use super::html::escape_into;
-use super::line_cache::LineCache;
+use super::line_cache::{LineCache, fingerprint};
 
 /// Why a block is shown as plain text.
 pub(super) enum Fallback {
@@ -54,6 +54,7 @@ pub(super) fn highlight_lines(
     let start = Instant::now();
     // Pass 1: parse (the slow part, under the time budget).
     let mut state = ParseState::new(syntax);
+    let mut print = fingerprint(&state);
     let mut buf = String::new();
     let mut all_ops = Vec::new();
     let mut scopes: Vec<Scope> = Vec::new();
@@ -65,7 +66,7 @@ pub(super) fn highlight_lines(
         buf.push_str(content);
         buf.push('\n');
         let ops = line_cache
-            .parse_line(&mut state, &buf, ss)
+            .parse_line(&mut state, &mut print, &buf, ss)
             .map_err(|e| Fallback::Error(e.to_string(), i + 1))?;
         for (_, op) in &ops {
             if let ScopeStackOp::Push(s) = op
