@@ -76,7 +76,7 @@ fn page_context(ctx: &mut Ctx, p: PageId, n: PageNo) -> Part {
     };
     let front = &page.source.front;
     let table = if page.rows.is_empty() || page.kind == SourceKind::Subject {
-        Value::Null
+        ctx.none()
     } else {
         page_table(ctx, p)
     };
@@ -85,7 +85,6 @@ fn page_context(ctx: &mut Ctx, p: PageId, n: PageNo) -> Part {
     obj.insert("kind".into(), json!(page.kind));
     obj.insert("permalink".into(), json!(m.permalink_uri(&page.path)));
     obj.insert("toc".into(), toc(&page.outline.headings));
-    obj.insert("table".into(), table);
     obj.insert("extra".into(), json!(front.extra));
     obj.insert("words".into(), json!(page.outline.words));
     obj.insert(
@@ -124,6 +123,7 @@ fn page_context(ctx: &mut Ctx, p: PageId, n: PageNo) -> Part {
             ("content", content),
             ("content_before", before),
             ("content_after", after),
+            ("table", table),
             ("related", ctx.summaries(&page.related)),
             (
                 "backlinks",
@@ -191,31 +191,27 @@ fn body(ctx: &mut Ctx, p: PageId) -> [Part; 3] {
 }
 
 /// An article's own table: its columns, rows in written order.
-fn page_table(ctx: &Ctx, p: PageId) -> Value {
+fn page_table(ctx: &Ctx, p: PageId) -> Part {
     let m = ctx.m;
     let page = &m.pages[p];
-    let rows: Vec<Value> = page
-        .rows
-        .iter()
-        .map(|r| {
-            json!({
-                "feature": feature_summary(m, r.feature),
-                "label": r.name,
-                "cells": r.cells.iter().map(|c| super::values::cell(m, *c, false)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    // Each cell serialised straight into the template's value: no JSON tree per cell.
+    let rows = page.rows.iter().map(|r| {
+        let cells = r.cells.iter();
+        let cells = cells.map(|&c| ctx.serialized(&super::values::cell_view(m, c, false)));
+        let row = json!({ "feature": feature_summary(m, r.feature), "label": r.name });
+        ctx.with(row, [("cells", ctx.list(cells))])
+    });
     let levels = levels_used(
         m,
         page.rows
             .iter()
             .flat_map(|r| r.cells.iter().flatten().copied()),
     );
-    json!({
+    let table = json!({
         "columns": page.subjects.iter().map(|&s| subject_ref(m, s)).collect::<Vec<_>>(),
-        "rows": rows,
         "levels_used": levels,
-    })
+    });
+    ctx.with(table, [("rows", ctx.list(rows))])
 }
 
 /// Everything said about a subject, grouped by feature group in catalogue order; for a big
