@@ -45,9 +45,11 @@ use syntect::parsing::{ParseState, ParsingError, ScopeStackOp, SyntaxSet};
 use xxhash_rust::xxh3::Xxh3;
 
 /// Entries per generation and thread: about 1.5 KB each (the line, two parse states, the
-/// operations), so ~6 MB a thread. Lines that recur within ~2,000 distinct lines stay (on
-/// 10,000 generated pages, 8,192 added 60 MB to the peak for the same hits).
-const GENERATION: usize = 2048;
+/// operations), so ~3 MB a thread. Lines that recur within ~1,000 distinct lines stay: a
+/// build hands each thread the blocks of a few languages (`engine::highlight_code`), and
+/// 2,048 found 2% more lines for 4 MiB more at 1,000 pages (on 10,000 pages, 8,192 added
+/// 60 MB to the peak for the same hits).
+const GENERATION: usize = 1024;
 /// Longer lines rarely repeat; not worth the copy.
 const MAX_LINE: usize = 512;
 
