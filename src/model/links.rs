@@ -5,6 +5,8 @@
 //! Not here: rewriting hrefs in HTML (markdown asks [`Model::href_for`]), checking links in
 //! rendered pages (`linkcheck`).
 
+use rayon::prelude::*;
+
 use super::{Model, PageId};
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, closest};
@@ -16,9 +18,18 @@ use crate::urls::{has_scheme, join_rel, parent_dir};
 
 impl Model {
     pub(super) fn resolve_links(&mut self, diags: &mut Vec<Diagnostic>) {
+        // Each page's links are resolved on any core; diagnostics keep the pages' order.
+        let resolved: Vec<(Vec<PageId>, Vec<Diagnostic>)> = (0..self.pages.len())
+            .into_par_iter()
+            .map(|pid| {
+                let mut found = Vec::new();
+                (self.links_of(pid, &mut found), found)
+            })
+            .collect();
         let mut edges: Vec<(PageId, PageId)> = Vec::new();
-        for pid in 0..self.pages.len() {
-            edges.extend(self.links_of(pid, diags).into_iter().map(|to| (pid, to)));
+        for (pid, (to, found)) in resolved.into_iter().enumerate() {
+            edges.extend(to.into_iter().map(|to| (pid, to)));
+            diags.extend(found);
         }
         edges.sort_unstable();
         edges.dedup();

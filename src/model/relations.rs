@@ -22,10 +22,10 @@ impl Model {
     /// 44,850 pair pages, and the reader's comparison view on `/compare/` covers any pair.
     pub(super) fn build_pairs(&mut self) {
         let n = self.subjects.len();
-        // Features each subject has statements about.
+        // Features each subject has statements about, a subject on each core.
         let feats: Vec<HashSet<FeatureId>> = self
             .subjects
-            .iter()
+            .par_iter()
             .map(|s| {
                 s.statements
                     .iter()

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{FeatureId, Level, Model, PairId, Said, StatementId, SubjectId};
@@ -74,9 +75,10 @@ impl Model {
             Said::Data(_) => 1,
             Said::Page(_) => 2,
         };
+        // Features are independent: each on any core.
         self.verdicts = self
             .features
-            .iter()
+            .par_iter()
             .map(|feature| {
                 let mut best: HashMap<SubjectId, (u8, StatementId)> = HashMap::new();
                 for &st in &feature.statements {

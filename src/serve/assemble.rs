@@ -63,26 +63,25 @@ pub(super) fn into_entries<R>(
 /// unchanged file keeps its entry, so it is not minified and hashed again).
 pub(super) fn assemble(
     engine: &Engine,
-    targets: &[Target],
+    (targets, paths): (&[Target], &[String]),
     mut rendered: HashMap<String, Entry>,
     generated: &[File],
     old: (&Snapshot, &[File]),
 ) -> Snapshot {
     let (old_snapshot, old_statics) = old;
-    let m = &engine.site.model;
     let mut out: HashMap<String, Entry> =
         HashMap::with_capacity(old_snapshot.files.len() + rendered.len());
-    for &t in targets {
-        let path = output_path(&m.target_path(t));
-        let entry = match rendered.remove(&path) {
+    // `paths`: each target's output path, in `targets`' order.
+    for path in paths {
+        let entry = match rendered.remove(path) {
             Some(e) => e,
             // Not rendered: unchanged since the last build, which wrote it.
-            None => match old_snapshot.files.get(&path) {
+            None => match old_snapshot.files.get(path) {
                 Some(e) => e.clone(),
                 None => continue,
             },
         };
-        out.insert(path, entry);
+        out.insert(path.clone(), entry);
     }
     let unchanged = |path: &str, bytes: &[u8]| {
         old_statics

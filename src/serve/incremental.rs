@@ -457,7 +457,7 @@ impl Builder {
         }
         let snapshot = Arc::new(assemble(
             &engine,
-            &targets,
+            (&targets, &paths),
             rendered,
             &generated,
             (&state.snapshot, &state.site.statics),
