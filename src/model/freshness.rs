@@ -83,7 +83,7 @@ impl Model {
             };
             st.as_of = match &st.verified {
                 Some(d) => Some(AsOf {
-                    date: d.clone(),
+                    date: Date::clone(d),
                     from: DateSource::Verified,
                 }),
                 None => [

@@ -278,7 +278,7 @@ fn statement(
                 link: parsed.link,
                 since: parsed.since,
                 until: parsed.until,
-                verified: parsed.verified,
+                verified: parsed.verified.map(Box::new),
                 verified_version: parsed.verified_version,
                 as_of: None,
                 said,

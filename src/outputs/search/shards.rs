@@ -105,7 +105,9 @@ pub fn postings<'a>(docs: impl Iterator<Item = (&'a str, &'a [String], &'a str)>
             add(w, id, class);
         }
         for k in keywords {
-            words(k).into_iter().for_each(|w| add(w, id, Class::Keyword));
+            words(k)
+                .into_iter()
+                .for_each(|w| add(w, id, Class::Keyword));
         }
         words(desc)
             .into_iter()
