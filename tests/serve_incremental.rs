@@ -293,15 +293,14 @@ fn served_site_equals_a_fresh_build_on_every_route() {
     .unwrap();
     let e = events.wait("errors");
     assert!(e["errors"].to_string().contains("broken link"), "{e}");
-    site.write(
-        one,
-        &article(
-            "One, renamed",
-            "\"web\"",
-            "yes",
-            "## Start\n\nSee [two](@/articles/deux.md#details) and ![pic](pic.svg).\n",
-        ),
+    // The article as this fix leaves it; a later step comes back to it.
+    let fixed = article(
+        "One, renamed",
+        "\"web\"",
+        "yes",
+        "## Start\n\nSee [two](@/articles/deux.md#details) and ![pic](pic.svg).\n",
     );
+    site.write(one, &fixed);
     step("fix after an error", &[one], "model");
 
     // Templates: their own route, which keeps the model; a broken template keeps the last
@@ -342,15 +341,7 @@ fn served_site_equals_a_fresh_build_on_every_route() {
         ),
     );
     step("title after templates", &[one], "model");
-    site.write(
-        one,
-        &article(
-            "One, renamed",
-            "\"web\"",
-            "yes",
-            "## Start\n\nSee [two](@/articles/deux.md#details) and ![pic](pic.svg).\n",
-        ),
-    );
+    site.write(one, &fixed);
     step("title back", &[one], "model");
 
     // Config: the full route; and the page text route works after it.

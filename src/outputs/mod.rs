@@ -272,7 +272,7 @@ fn minify_warning(model: &Model, change: Change) -> Vec<Diagnostic> {
 
 /// The lock's contents even if a generator panicked while holding it (a panic stops the
 /// build anyway).
-pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

@@ -1,6 +1,7 @@
-//! What the preview's rebuild routes make from the engine: digests of every target, pages
-//! rendered into snapshot entries, and the new snapshot assembled from those, the last one
-//! and the files besides pages. Routing (which of these a save needs) is `incremental`'s.
+//! What the preview's rebuild routes make from the engine: digests of every target (or of
+//! those a model change can reach), pages rendered into snapshot entries, and the new
+//! snapshot assembled from those, the last one and the files besides pages. Routing (which
+//! of these a save needs) is `incremental`'s.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -10,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::engine::{Emit, Engine, Site};
 use crate::error::Result;
 use crate::model::Target;
-use crate::model::tracked::Reads;
+use crate::model::tracked::{Changes, Reads};
 use crate::outputs::File;
 use crate::render::{hash_json, shared_context};
 use crate::urls::output_path;
@@ -63,7 +64,7 @@ pub(super) fn into_entries<R>(
 /// unchanged file keeps its entry, so it is not minified and hashed again).
 pub(super) fn assemble(
     engine: &Engine,
-    (targets, paths): (&[Target], &[String]),
+    paths: &[String],
     mut rendered: HashMap<String, Entry>,
     generated: &[File],
     old: (&Snapshot, &[File]),
@@ -71,7 +72,7 @@ pub(super) fn assemble(
     let (old_snapshot, old_statics) = old;
     let mut out: HashMap<String, Entry> =
         HashMap::with_capacity(old_snapshot.files.len() + rendered.len());
-    // `paths`: each target's output path, in `targets`' order.
+    // `paths`: the output path of every target.
     for path in paths {
         let entry = match rendered.remove(path) {
             Some(e) => e,
@@ -98,6 +99,58 @@ pub(super) fn assemble(
     Snapshot {
         files: out,
         assets: engine.site.assets.clone(),
-        pages: targets.len(),
+        pages: paths.len(),
     }
+}
+
+/// The targets to render again after a model change (those whose digest changed, all of
+/// them when `everything` did) and every target's digest, by output path. A digest whose
+/// reads of the model all stayed the same is the same: only the others are computed again
+/// (all of them when the models cannot be compared item by item).
+pub(super) fn changed_targets(
+    engine: &Engine,
+    (old_digests, changes): (&HashMap<String, (u64, Reads)>, Option<&Changes>),
+    (targets, paths): (&[Target], &[String]),
+    everything: bool,
+    verbose: bool,
+) -> (Vec<Target>, HashMap<String, (u64, Reads)>) {
+    let started = std::time::Instant::now();
+    let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
+        .iter()
+        .zip(paths)
+        .filter(|(_, path)| match (changes, old_digests.get(*path)) {
+            (Some(c), Some((_, reads))) => c.touch(reads),
+            _ => true,
+        })
+        .map(|(&t, path)| (t, path))
+        .unzip();
+    let fresh: HashMap<&String, (u64, Reads)> = stale_paths
+        .into_iter()
+        .zip(engine.digests(&stale))
+        .collect();
+    let mut to_render = Vec::new();
+    let mut digests = HashMap::with_capacity(targets.len());
+    for (&t, path) in targets.iter().zip(paths) {
+        let old = old_digests.get(path);
+        let digest = match fresh.get(path) {
+            Some(d) => d.clone(),
+            None => old.cloned().expect("a kept digest"),
+        };
+        if everything || old.map(|o| o.0) != Some(digest.0) {
+            to_render.push(t);
+        }
+        digests.insert(path.clone(), digest);
+    }
+    if verbose {
+        eprintln!(
+            "model route: {} items changed, {} digests computed in {:.1} ms, rendering {} of {} \
+             targets (everything: {everything})",
+            changes.map_or("all".to_string(), |c| c.count().to_string()),
+            stale.len(),
+            started.elapsed().as_secs_f64() * 1000.0,
+            to_render.len(),
+            targets.len()
+        );
+    }
+    (to_render, digests)
 }

@@ -36,21 +36,24 @@
 //! A failed build keeps the last good state; the paths it was given are kept too and handed
 //! to the next rebuild, so a later save never builds on a stale read.
 //!
-//! Not here: watching files, HTTP, the diff that tells browsers what to reload
-//! ([`super::snapshot::diff`]).
+//! Not here: which route a batch of paths asks for ([`super::plan`]), watching files, HTTP,
+//! the diff that tells browsers what to reload ([`super::snapshot::diff`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::assemble::{all_digests, assemble, into_entries, render, shared_digest};
+use super::assemble::{
+    all_digests, assemble, changed_targets, into_entries, render, shared_digest,
+};
 use super::laps::Laps;
+use super::plan::{Plan, plan};
 use super::snapshot::{Entry, Snapshot};
 use crate::content::{self, Content};
 use crate::diagnostics::{self, Diagnostic};
 use crate::engine::{CodeCache, Engine, KeptHighlighter, Site};
 use crate::error::Result;
-use crate::model::tracked::{Changes, Reads};
+use crate::model::tracked::Reads;
 use crate::model::{Model, OldBody, PageId, Target};
 use crate::outputs::{self, Change, Kept, Origin};
 use crate::pipeline::{self, BuildOptions};
@@ -102,60 +105,6 @@ impl Rebuild {
             route,
             rendered: 0,
         }
-    }
-}
-
-/// What a batch of changed paths needs.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Plan {
-    /// Run the whole pipeline.
-    Full,
-    /// Only templates changed: render every page again with them.
-    Templates,
-    /// Only files under `content/` changed: paths relative to `content/`, with `/`.
-    Content(Vec<String>),
-}
-
-/// Decides between a full rebuild, a templates rebuild and a content reload from paths
-/// relative to the site root.
-pub fn plan(paths: &[PathBuf]) -> Plan {
-    if !paths.is_empty() && paths.iter().all(|p| is_template(p)) {
-        return Plan::Templates;
-    }
-    let mut rels = Vec::new();
-    for p in paths {
-        let Ok(rest) = p.strip_prefix(content::CONTENT_DIR) else {
-            return Plan::Full;
-        };
-        let mut parts = Vec::new();
-        for c in rest.components() {
-            match c {
-                std::path::Component::Normal(n) => match n.to_str() {
-                    Some(s) => parts.push(s),
-                    None => return Plan::Full,
-                },
-                _ => return Plan::Full,
-            }
-        }
-        if parts.is_empty() {
-            return Plan::Full;
-        }
-        let rel = parts.join("/");
-        if !rels.contains(&rel) {
-            rels.push(rel);
-        }
-    }
-    Plan::Content(rels)
-}
-
-/// Whether `path` is a site's or a theme's templates folder or lies in one
-/// (`templates/base.html`, `themes/x/templates/`).
-fn is_template(path: &std::path::Path) -> bool {
-    let parts: Vec<&std::ffi::OsStr> = path.iter().collect();
-    match parts.as_slice() {
-        [first, ..] if *first == "templates" => true,
-        [themes, _, templates, ..] => *themes == "themes" && *templates == "templates",
-        _ => false,
     }
 }
 
@@ -435,7 +384,7 @@ impl Builder {
             || {
                 let (to_render, digests) = changed_targets(
                     &engine,
-                    (state, changes.as_ref()),
+                    (&state.digests, changes.as_ref()),
                     (&targets, &paths),
                     everything,
                     laps.on,
@@ -457,7 +406,7 @@ impl Builder {
         }
         let snapshot = Arc::new(assemble(
             &engine,
-            (&targets, &paths),
+            &paths,
             rendered,
             &generated,
             (&state.snapshot, &state.site.statics),
@@ -578,58 +527,6 @@ impl Builder {
     }
 }
 
-/// The targets to render again after a model change (those whose digest changed, all of
-/// them when `everything` did) and every target's digest, by output path. A digest whose
-/// reads of the model all stayed the same is the same: only the others are computed again
-/// (all of them when the models cannot be compared item by item).
-fn changed_targets(
-    engine: &Engine,
-    (state, changes): (&State, Option<&Changes>),
-    (targets, paths): (&[Target], &[String]),
-    everything: bool,
-    verbose: bool,
-) -> (Vec<Target>, HashMap<String, (u64, Reads)>) {
-    let started = std::time::Instant::now();
-    let (stale, stale_paths): (Vec<Target>, Vec<&String>) = targets
-        .iter()
-        .zip(paths)
-        .filter(|(_, path)| match (changes, state.digests.get(*path)) {
-            (Some(c), Some((_, reads))) => c.touch(reads),
-            _ => true,
-        })
-        .map(|(&t, path)| (t, path))
-        .unzip();
-    let fresh: HashMap<&String, (u64, Reads)> = stale_paths
-        .into_iter()
-        .zip(engine.digests(&stale))
-        .collect();
-    let mut to_render = Vec::new();
-    let mut digests = HashMap::with_capacity(targets.len());
-    for (&t, path) in targets.iter().zip(paths) {
-        let old = state.digests.get(path);
-        let digest = match fresh.get(path) {
-            Some(d) => d.clone(),
-            None => old.cloned().expect("a kept digest"),
-        };
-        if everything || old.map(|o| o.0) != Some(digest.0) {
-            to_render.push(t);
-        }
-        digests.insert(path.clone(), digest);
-    }
-    if verbose {
-        eprintln!(
-            "model route: {} items changed, {} digests computed in {:.1} ms, rendering {} of {} \
-             targets (everything: {everything})",
-            changes.map_or("all".to_string(), |c| c.count().to_string()),
-            stale.len(),
-            started.elapsed().as_secs_f64() * 1000.0,
-            to_render.len(),
-            targets.len()
-        );
-    }
-    (to_render, digests)
-}
-
 /// Puts back the texts [`Model::replace_body`] swapped out.
 fn undo(m: &mut Model, swapped: Vec<(PageId, OldBody)>) {
     for (p, old) in swapped.into_iter().rev() {
@@ -660,62 +557,6 @@ impl State {
             {
                 s.outline = Some(m.pages[p].outline.clone());
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(s: &str) -> PathBuf {
-        PathBuf::from(s)
-    }
-
-    #[test]
-    fn content_paths_are_planned_as_content() {
-        assert_eq!(
-            plan(&[
-                p("content/a.md"),
-                p("content/posts/b.md"),
-                p("content/a.md")
-            ]),
-            Plan::Content(vec!["a.md".into(), "posts/b.md".into()])
-        );
-        assert_eq!(
-            plan(&[p("content/features.toml")]),
-            Plan::Content(vec!["features.toml".into()])
-        );
-    }
-
-    #[test]
-    fn templates_alone_are_planned_as_templates() {
-        assert_eq!(
-            plan(&[
-                p("templates"),
-                p("templates/404.html"),
-                p("themes/x/templates/partials/nav.html")
-            ]),
-            Plan::Templates
-        );
-        assert_eq!(
-            plan(&[p("templates/base.html"), p("content/a.md")]),
-            Plan::Full
-        );
-    }
-
-    #[test]
-    fn anything_else_is_a_full_rebuild() {
-        for other in [
-            "themes/x/static/style.css",
-            "themes/x/i18n/de.toml",
-            "themes/x",
-            "static/style.css",
-            "versus.toml",
-            "highlight/x.sublime-syntax",
-            "content",
-        ] {
-            assert_eq!(plan(&[p("content/a.md"), p(other)]), Plan::Full, "{other}");
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod http;
 pub mod incremental;
 mod laps;
 pub mod live;
+pub mod plan;
 pub mod snapshot;
 pub mod watch;
 
