@@ -15,9 +15,9 @@
 //!   `versus build` does.
 //! - **templates** — only templates changed (`templates/`, `themes/<name>/templates/`): what
 //!   pages show is as it was, so the content is not read again nor the model rebuilt; the
-//!   templates are read again and every page is rendered with them. Every target's digest
-//!   stands (a digest is of what a template is given, not of the template). Reports what
-//!   reading and rendering found, as the pages route does.
+//!   templates are read again and every page is rendered with them; the files besides pages
+//!   (made from the model) and every target's digest (of what a template is given, not of
+//!   the template) stand. Reports what reading and rendering found, as the pages route does.
 //! - **model** — files under `content/` were added, removed, renamed, or had their front
 //!   matter, features.toml or assets changed: only the changed files are read again
 //!   ([`crate::content::reload`]), the model is rebuilt from them (outlines of unchanged
@@ -306,18 +306,25 @@ impl Builder {
         laps.lap("read templates");
         // Swapped in for this render, and back out if it fails: the state stays the last good.
         let old = std::mem::replace(&mut state.site.theme, Arc::new(theme));
-        let made = into_entries(|emit| {
-            pipeline::render_all(&state.site, Kept::for_preview(), emit, &|_, _| {})
-        });
+        // Only pages: the files besides them (exports, search index, feeds…) are made from
+        // the model, which has not changed, so the last snapshot's stand.
+        let (engine, d) = Engine::new(&state.site);
+        diags.extend(d);
+        let targets = state.site.targets();
+        let rendered = if diags.iter().any(Diagnostic::is_error) {
+            Ok(HashMap::new())
+        } else {
+            render(&engine, &targets, &mut diags)
+        };
+        drop(engine);
         laps.lap("render");
-        let (rendered, files) = match made {
-            Ok(made) => made,
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
             Err(e) => {
                 state.site.theme = old;
                 return Err(e);
             }
         };
-        diags.extend(rendered.diagnostics);
         let diagnostics = pipeline::finish_diagnostics(diags, strict);
         if diagnostics::count(&diagnostics).0 > 0 {
             state.site.theme = old;
@@ -326,19 +333,20 @@ impl Builder {
                 ..Rebuild::failed(Vec::new(), strict, Route::Templates)
             });
         }
+        let mut files = state.snapshot.files.clone();
+        files.extend(rendered);
         let snapshot = Arc::new(Snapshot {
             files,
-            assets: state.site.assets.clone(),
-            pages: rendered.pages,
+            assets: state.snapshot.assets.clone(),
+            pages: targets.len(),
         });
         state.snapshot = snapshot.clone();
-        state.kept = rendered.kept;
         Ok(Rebuild {
             snapshot: Some(snapshot),
             diagnostics,
             edited_page: None,
             route: Route::Templates,
-            rendered: rendered.pages,
+            rendered: targets.len(),
         })
     }
 
